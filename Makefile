@@ -1,0 +1,62 @@
+# make run   - start the console on SQLite with demo data (web server + task worker)
+# make test  - the whole suite, browser tests included (PostgreSQL too when DATABASE_URL says so)
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DEMO_PASSWORD ?= vpcep-demo-2026
+
+.PHONY: run test install lint format messages chromium clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || { PYTHON=$${PYTHON:-$$(bin/find-python)} || exit 1; echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) manage.py compilemessages --ignore '$(VENV)/*' -v 0
+	@touch $@
+
+# Local HTTP on 127.0.0.1: no HTTPS redirect or secure-only cookies (production keeps them).
+run: export HTTPS ?= false
+run: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  VPC Endpoint console: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: $(DEMO_PASSWORD)): operator, a-admin, a-approver, a-member, b-admin, b-approver, b-member"
+	@echo "  Ctrl-C stops the web server and the task worker."
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(VENV)/bin/gunicorn console.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 & \
+	  wait
+
+test: install chromium
+	$(PY) manage.py compilemessages --ignore '$(VENV)/*' -v 0
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests need a Chromium; Playwright cannot download its own here, so use Debian's.
+chromium:
+	@command -v $${CHROMIUM:-chromium} >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || exit 1; \
+	  else \
+	    echo "The browser tests need Chromium: apt-get install chromium (or set CHROMIUM=/path/to/chromium)." >&2; exit 1; \
+	  fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore '$(VENV)/*' --ignore 'static/*' --no-obsolete
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

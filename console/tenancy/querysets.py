@@ -1,0 +1,75 @@
+"""restrict(user, action): the one place that scopes what a user may see or do (T2).
+
+A model says how it reaches a Project, the scope of every regional resource:
+- `scope_path = "project"` (or `"vpc__project"`) on resources: the lookup from the model to
+  its project;
+- `scope_from_project = "account"` on models a project points at (Account, Region, Project
+  itself with `"pk"`).
+Operators may do everything everywhere; everyone else may do an action in the projects where
+their role allows it, and nothing anywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from .models import User
+
+VIEW, CHANGE, APPROVE = "view", "change", "approve"
+
+# Which roles may perform an action. "change": create, edit, tag, delete. "approve": accept
+# or reject connections and edit whitelists (T2).
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    VIEW: frozenset({"admin", "approver", "member"}),
+    CHANGE: frozenset({"admin"}),
+    APPROVE: frozenset({"admin", "approver"}),
+}
+
+
+def project_roles(user) -> dict[int, str]:
+    """The user's role in each project, {project pk: role}; one query, cached on the user."""
+    cached = getattr(user, "_project_roles", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
+        user._project_roles = cached
+    return cached
+
+
+def allowed_project_ids(user, action: str) -> list[int]:
+    roles = ACTION_ROLES[action]
+    return [pk for pk, role in project_roles(user).items() if role in roles]
+
+
+def can(user: User, action: str, project_pk: int) -> bool:
+    """May the user perform the action in that project?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_operator:
+        return True
+    return project_roles(user).get(project_pk) in ACTION_ROLES[action]
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
+        """Only the rows the user may perform `action` on (NetBox's contract)."""
+        if action not in ACTION_ROLES:
+            raise ValueError(f"unknown action {action!r}")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_operator:
+            return self.all()
+        project_ids = allowed_project_ids(user, action)
+        model = self.model
+        if hasattr(model, "scope_path"):
+            return self.filter(**{f"{model.scope_path}__in": project_ids})
+        if hasattr(model, "scope_from_project"):
+            from .models import Project
+
+            reachable = Project.objects.filter(pk__in=project_ids).values(model.scope_from_project)
+            return self.filter(pk__in=reachable)
+        raise TypeError(f"{model.__name__} declares neither scope_path nor scope_from_project")

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from console.quotas import views as quota_views
+from console.tenancy import views as tenancy_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="endpoints:list"), name="home"),
+    path("login/", tenancy_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("select-project/", tenancy_views.select_project, name="select_project"),
+    path("credentials/", tenancy_views.credentials, name="credentials"),
+    path("quotas/", quota_views.quotas, name="quotas"),
+    path("endpoints/", include("endpoints.urls")),
+    path("services/", include("services.urls")),
+    path("admin/", admin.site.urls),
+]

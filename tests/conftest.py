@@ -1,0 +1,23 @@
+"""Shared fixtures: the demo data (the same a user sees after `make run`) and its users."""
+
+import pytest
+from django.conf import settings
+
+from console import demo
+from console.tenancy.models import User
+
+
+@pytest.fixture
+def demo_data(db):
+    return demo.seed(password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def login(client, demo_data):
+    """login("a-admin") -> the test client, logged in as that demo user."""
+
+    def _login(username: str):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return _login
