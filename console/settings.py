@@ -107,6 +107,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "tenancy.User"
+AUTHENTICATION_BACKENDS = ["console.tenancy.backends.AccountModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "endpoints:list"
 LOGOUT_REDIRECT_URL = "login"

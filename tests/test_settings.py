@@ -1,0 +1,59 @@
+"""Deployment settings: production values pass `check --deploy`; SQLite runs in WAL mode."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x7!kq2#Lr9@vT4$wZ8^mN1&pB6*eH3(uJ5)yC0-gD8+fS2=aQ7_rK4%tM9",
+        DEBUG="false",
+        ALLOWED_HOSTS="console.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_about_a_missing_secret_key():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL is SQLite's journal mode")
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    code = (
+        "from django.db import connection as c; "
+        "print(c.cursor().execute('PRAGMA journal_mode').fetchone()[0])"
+    )
+    result = run_manage(
+        "shell", "--no-imports", "-c", code, SQLITE_PATH=str(tmp_path / "wal.sqlite3")
+    )
+    assert result.stdout.strip() == "wal", result.stdout + result.stderr
