@@ -61,7 +61,7 @@ class User(AbstractUser):
         Account, on_delete=models.PROTECT, related_name="users", verbose_name=_("account")
     )
 
-    REQUIRED_FIELDS = ["email"]
+    REQUIRED_FIELDS = ["email", "account"]
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
