@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "console.tenancy",
     "console.network",
     "console.quotas",
+    "console.tags",
+    "console.audit",
     "console.ui",
     "services",
     "endpoints",

@@ -5,5 +5,41 @@ from . import views
 app_name = "services"
 
 urlpatterns = [
-    path("", views.services_list, name="list"),
+    path("", views.ServiceListView.as_view(), name="list"),
+    path("create/", views.ServiceCreateView.as_view(), name="create"),
+    path("<uuid:pk>/", views.ServiceDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/connections/", views.ServiceConnectionsView.as_view(), name="connections"),
+    path(
+        "<uuid:pk>/connections/accept/",
+        views.ConnectionDecisionView.as_view(decision="accept"),
+        name="accept",
+    ),
+    path(
+        "<uuid:pk>/connections/reject/",
+        views.ConnectionDecisionView.as_view(decision="reject"),
+        name="reject",
+    ),
+    path(
+        "<uuid:pk>/connections/reject/confirm/",
+        views.RejectConfirmView.as_view(),
+        name="reject_confirm",
+    ),
+    path("<uuid:pk>/permissions/", views.ServicePermissionsView.as_view(), name="permissions"),
+    path(
+        "<uuid:pk>/permissions/delete/",
+        views.PermissionsRemoveView.as_view(),
+        name="permissions_remove",
+    ),
+    path(
+        "<uuid:pk>/permissions/delete/confirm/",
+        views.PermissionsRemoveConfirmView.as_view(),
+        name="permissions_remove_confirm",
+    ),
+    path("<uuid:pk>/ports/", views.ServicePortsView.as_view(), name="ports"),
+    path("<uuid:pk>/tags/", views.ServiceTagsView.as_view(), name="tags"),
+    path("<uuid:pk>/tags/edit/", views.TagEditView.as_view(), name="tag_edit"),
+    path("<uuid:pk>/delete/", views.ServiceDeleteView.as_view(), name="delete"),
+    path(
+        "<uuid:pk>/delete/confirm/", views.ServiceDeleteConfirmView.as_view(), name="delete_confirm"
+    ),
 ]

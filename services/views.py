@@ -1,6 +1,463 @@
+"""Pages of 终端节点服务: list, create, the detail tabs, and the POST-only operations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.views import View
+from django_tables2 import RequestConfig
+
+from console.network.models import NetworkACLRule, SecurityGroup
+from console.quotas.limits import ENDPOINT_SERVICE
+from console.quotas.models import limit_for
+from console.tags import operations as tag_ops
+from console.tags.models import MAX_TAGS, PredefinedTag
+from console.tenancy.querysets import APPROVE, CHANGE, VIEW, can
+from console.ui.forms import (
+    add_formset_row,
+    apply_errors,
+    is_uuid,
+    remove_formset_row,
+    without_errors,
+)
+from console.ui.htmx import render_page_or_partial
+from console.ui.views import ConfirmView, ObjectListView, ObjectView, OperationView, Tab
+from endpoints.models import Endpoint
+
+from . import operations as ops
+from .backend_check import check_backend
+from .filters import ServiceFilterSet
+from .forms import PermissionsForm, PortFormSet, ServiceForm, TagForm, TagFormSet
+from .models import EndpointService
+from .operations import MAX_PORTS
+from .tables import ConnectionTable, ServiceTable
 
 
-def services_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "services/list.html")
+def quota_state(request: HttpRequest) -> dict:
+    """How many services the account has here and may have: the create button reads it."""
+    project = request.tenancy.project
+    if project is None:
+        return {"quota_limit": 0, "quota_used": 0, "quota_left": 0}
+    used = (
+        EndpointService.objects.restrict(request.user, VIEW)
+        .filter(project=project, is_system=False)
+        .count()
+    )
+    limit = limit_for(project, ENDPOINT_SERVICE)
+    return {
+        "quota_limit": limit,
+        "quota_used": used,
+        "quota_left": max(limit - used, 0),
+        "can_create": can(request.user, CHANGE, project.pk),
+    }
+
+
+class ServiceListView(ObjectListView):
+    queryset = EndpointService.objects.select_related("load_balancer", "server")
+    filterset_class = ServiceFilterSet
+    table_class = ServiceTable
+    template_name = "services/list.html"
+    title = gettext_lazy("Endpoint services")
+
+    def get_queryset(self):
+        # Cloud services are the platform's: tenants meet them in the endpoint wizard.
+        return (
+            super().get_queryset().filter(is_system=False)
+            if not self.request.user.is_operator
+            else super().get_queryset()
+        )
+
+    def get_extra_context(self) -> dict:
+        return quota_state(self.request)
+
+
+class ServiceCreateView(View):
+    """Table 3-2. Rows are added and removed in place (htmx, or a plain post that re-renders);
+    only 立即创建 (`_action=create`) calls the operation."""
+
+    template_name = "services/create.html"
+    PORT_FIELDS = ["protocol", "service_port", "terminal_port"]
+    TAG_FIELDS = ["key", "value"]
+
+    def dispatch(self, request, *args, **kwargs):
+        project = request.tenancy.project
+        if project is None or not can(request.user, CHANGE, project.pk):
+            raise PermissionDenied
+        self.project = project
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        kwargs = {"user": self.request.user, "project": self.project}
+        if data is None:
+            return (
+                ServiceForm(**kwargs),
+                PortFormSet(prefix="ports", initial=[{"protocol": "TCP"}]),
+                TagFormSet(prefix="tags"),
+            )
+        return (
+            ServiceForm(data, **kwargs),
+            PortFormSet(data, prefix="ports"),
+            TagFormSet(data, prefix="tags"),
+        )
+
+    def render(self, form, ports, tags, sections=None, status=200):
+        predefined = PredefinedTag.objects.restrict(self.request.user, VIEW).filter(
+            account_id=self.project.account_id
+        )
+        context = {
+            "form": form,
+            "ports": ports,
+            "tags": tags,
+            "sections": sections or {},
+            "ports_left": MAX_PORTS - ports.total_form_count(),
+            "tags_left": MAX_TAGS - tags.total_form_count(),
+            "predefined_tags": list(predefined),
+            **quota_state(self.request),
+        }
+        return render_page_or_partial(
+            self.request, self.template_name, "#form", context, status=status
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.htmx:  # a dependent choice changed: re-render the fields with the values so far
+            return self.render(*self.forms(request.GET))
+        return self.render(*self.forms())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("_action", "create")
+        data = request.POST
+        if action == "add_port":
+            data = add_formset_row(data, "ports", MAX_PORTS)
+        elif action.startswith("remove_port-"):
+            data = remove_formset_row(data, "ports", _index(action), self.PORT_FIELDS)
+        elif action == "add_tag":
+            data = add_formset_row(data, "tags", MAX_TAGS)
+        elif action.startswith("remove_tag-"):
+            data = remove_formset_row(data, "tags", _index(action), self.TAG_FIELDS)
+        form, ports, tags = self.forms(data)
+        if action != "create":
+            return self.render(*without_errors(form, ports, tags))
+        if not (form.is_valid() and ports.is_valid() and tags.is_valid()):
+            return self.render(form, ports, tags, status=422)
+        try:
+            service = ops.create_service(
+                request.user,
+                self.project,
+                name=form.cleaned_data["name"],
+                vpc_id=form.cleaned_data["vpc"].pk,
+                approval_enabled=form.cleaned_data["approval_enabled"],
+                backend_type=form.cleaned_data["backend_type"],
+                backend_id=form.cleaned_data["backend"],
+                ports=[ops.Port(**row) for row in ports.cleaned_data],
+                tags=[(row["key"], row["value"]) for row in tags.cleaned_data],
+            )
+        except ValidationError as exc:
+            sections = apply_errors(exc, form, {"ports": ports, "tags": tags})
+            return self.render(form, ports, tags, sections, status=422)
+        messages.success(
+            request, _("Endpoint service %(name)s is being created.") % {"name": service}
+        )
+        return redirect("services:list")
+
+
+def _index(action: str) -> int:
+    try:
+        return int(action.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+TABS = (
+    Tab("basic", gettext_lazy("Basic information"), "services:detail"),
+    Tab("connections", gettext_lazy("Connections"), "services:connections", APPROVE),
+    Tab("permissions", pgettext_lazy("tab", "Permissions"), "services:permissions"),
+    Tab("ports", gettext_lazy("Port mappings"), "services:ports"),
+    Tab("tags", gettext_lazy("Tags"), "services:tags"),
+)
+
+
+class ServiceView(ObjectView):
+    queryset = EndpointService.objects.select_related("project__region", "project__account", "vpc")
+    template_name = "services/detail.html"
+    tabs = TABS
+
+    def get_context(self, **extra) -> dict:
+        return super().get_context(
+            can_change=self.can(CHANGE) and not self.object.is_system,
+            can_approve=self.can(APPROVE),
+            **extra,
+        )
+
+
+class ServiceDetailView(ServiceView):
+    """基本信息, with the backend check of §5.2 (N2)."""
+
+    tab = "basic"
+
+    def get_queryset(self):
+        backend_prefetch = [
+            Prefetch(
+                f"{kind}__security_groups", queryset=SecurityGroup.objects.prefetch_related("rules")
+            )
+            for kind in ("load_balancer", "server")
+        ]
+        acl_rules = Prefetch("rules", queryset=NetworkACLRule.objects.order_by("priority"))
+        return self.queryset.select_related(
+            "load_balancer__subnet__network_acl", "server__subnet__network_acl"
+        ).prefetch_related(
+            "ports",
+            *backend_prefetch,
+            Prefetch("load_balancer__subnet__network_acl__rules", queryset=acl_rules.queryset),
+            Prefetch("server__subnet__network_acl__rules", queryset=acl_rules.queryset),
+        )
+
+    def get_tab_context(self) -> dict:
+        return {"check": check_backend(self.object)}
+
+
+class ServiceConnectionsView(ServiceView):
+    """连接管理: the endpoints connected to this service; approvers and admins only (S8)."""
+
+    tab = "connections"
+    action = APPROVE
+
+    def get_tab_context(self) -> dict:
+        endpoints = (
+            Endpoint.objects.restrict(self.request.user, VIEW)
+            .filter(service=self.object)
+            .select_related("project__account")
+        )
+        table = ConnectionTable(endpoints, request=self.request, service=self.object)
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(table)
+        return {"table": table}
+
+
+class ServicePermissionsView(ServiceView):
+    """权限管理: the whitelist (S9). GET lists it; POST adds records."""
+
+    tab = "permissions"
+
+    def get_tab_context(self) -> dict:
+        return {
+            "permissions": self.object.permissions.all(),
+            "form": getattr(self, "form", None) or PermissionsForm(),
+            "own_principal": self.object.project.account.principal,
+        }
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        self.form = PermissionsForm(request.POST)
+        if self.form.is_valid():
+            principals = ops.parse_principals(self.form.cleaned_data["principals"])
+            try:
+                added = ops.add_permissions(request.user, self.object.pk, principals)
+            except ValidationError as exc:
+                apply_errors(exc, self.form, {})
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d record added to the whitelist.",
+                        "%(count)d records added to the whitelist.",
+                        len(added),
+                    )
+                    % {"count": len(added)},
+                )
+                return redirect("services:permissions", self.object.pk)
+        return self.render(status=422)
+
+
+class ServicePortsView(ServiceView):
+    """端口映射: read-only after creation (S10)."""
+
+    tab = "ports"
+
+    def get_tab_context(self) -> dict:
+        return {"ports": self.object.ports.all()}
+
+
+class ServiceTagsView(ServiceView):
+    """标签: add (POST here), edit and delete (their own POST URLs); at most 10."""
+
+    tab = "tags"
+
+    def get_tab_context(self) -> dict:
+        predefined = PredefinedTag.objects.restrict(self.request.user, VIEW).filter(
+            account_id=self.object.project.account_id
+        )
+        return {
+            "tag_list": self.object.tags.all(),
+            "form": getattr(self, "form", None) or TagForm(),
+            "predefined_tags": list(predefined),
+            "max_tags": MAX_TAGS,
+        }
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        self.form = TagForm(request.POST)
+        if self.form.is_valid():
+            try:
+                tag_ops.add_tag(
+                    request.user,
+                    EndpointService.objects.all(),
+                    self.object.pk,
+                    self.form.cleaned_data["key"],
+                    self.form.cleaned_data["value"],
+                )
+            except ValidationError as exc:
+                apply_errors(_strip_row(exc), self.form, {})
+            else:
+                messages.success(request, _("Tag added."))
+                return redirect("services:tags", self.object.pk)
+        return self.render(status=422)
+
+
+def _strip_row(exc: ValidationError) -> ValidationError:
+    """tags.0.key -> key: the single-tag form has no rows."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError(
+        {k.rsplit(".", 1)[-1] if k.startswith("tags.") else k: v for k, v in exc.error_dict.items()}
+    )
+
+
+class TagEditView(OperationView):
+    success_url_name = "services:tags"
+
+    def perform(self, pk) -> str:
+        if "delete" in self.request.POST:
+            tag_ops.delete_tag(
+                self.request.user,
+                EndpointService.objects.all(),
+                pk,
+                _int(self.request.POST.get("tag")),
+            )
+            return _("Tag deleted.")
+        form = TagForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        tag_ops.edit_tag(
+            self.request.user,
+            EndpointService.objects.all(),
+            pk,
+            _int(self.request.POST.get("tag")),
+            form.cleaned_data["value"],
+        )
+        return _("Tag saved.")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class ConnectionDecisionView(OperationView):
+    """接受 / 拒绝 one or the ticked connections (S8)."""
+
+    success_url_name = "services:connections"
+    decision = "accept"
+
+    def perform(self, pk) -> str:
+        ids = [i for i in self.request.POST.getlist("endpoint") if is_uuid(i)]
+        changed = ops.decide_connections(self.request.user, pk, ids, self.decision)
+        if self.decision == "accept":
+            return ngettext(
+                "%(count)d connection accepted.", "%(count)d connections accepted.", len(changed)
+            ) % {"count": len(changed)}
+        return ngettext(
+            "%(count)d connection rejected.", "%(count)d connections rejected.", len(changed)
+        ) % {"count": len(changed)}
+
+
+class PermissionsRemoveView(OperationView):
+    success_url_name = "services:permissions"
+
+    def perform(self, pk) -> str:
+        ids = [i for i in self.request.POST.getlist("permission") if i.isdigit()]
+        count = ops.remove_permissions(self.request.user, pk, ids)
+        return ngettext(
+            "%(count)d whitelist record deleted.", "%(count)d whitelist records deleted.", count
+        ) % {"count": count}
+
+
+class ServiceDeleteView(OperationView):
+    success_url_name = "services:detail"
+
+    def perform(self, pk) -> str:
+        service = ops.delete_service(self.request.user, pk)
+        return _("Endpoint service %(name)s is being deleted.") % {"name": service}
+
+    def get_redirect_url(self, pk, succeeded: bool) -> str:
+        return reverse("services:list") if succeeded else super().get_redirect_url(pk, succeeded)
+
+
+class ServiceDeleteConfirmView(ConfirmView, ServiceView):
+    action = CHANGE
+    title = gettext_lazy("Delete endpoint service")
+    confirm_label = gettext_lazy("Yes")
+
+    def get_confirm_context(self) -> dict:
+        blocking = ops.blocking_endpoints(self.object)
+        return {
+            "message": _("Deleting an endpoint service cannot be undone. Delete %(name)s?")
+            % {"name": self.object},
+            "refusal": ngettext(
+                "%(count)d endpoint is accepted or being created on this service: it cannot be deleted yet.",
+                "%(count)d endpoints are accepted or being created on this service: it cannot be deleted yet.",
+                blocking,
+            )
+            % {"count": blocking}
+            if blocking
+            else "",
+            "action": reverse("services:delete", args=[self.object.pk]),
+            "values": [],
+        }
+
+
+class RejectConfirmView(ConfirmView, ServiceView):
+    action = APPROVE
+    title = gettext_lazy("Reject connections")
+    confirm_label = gettext_lazy("Reject")
+
+    def get_confirm_context(self) -> dict:
+        ids = [i for i in self.request.GET.getlist("endpoint") if is_uuid(i)]
+        endpoints = list(
+            Endpoint.objects.restrict(self.request.user, APPROVE)
+            .filter(service=self.object, pk__in=ids)
+            .select_related("project__account")
+        )
+        return {
+            "message": _(
+                "Reject these connections? Their endpoints stop working until accepted again."
+            ),
+            "items": [f"{e.pk} · {e.project.account.domain_id}" for e in endpoints],
+            "refusal": "" if endpoints else _("Tick at least one connection."),
+            "action": reverse("services:reject", args=[self.object.pk]),
+            "values": [("endpoint", str(e.pk)) for e in endpoints],
+            "next": reverse("services:connections", args=[self.object.pk]),
+        }
+
+
+class PermissionsRemoveConfirmView(ConfirmView, ServiceView):
+    action = APPROVE
+    title = gettext_lazy("Delete whitelist records")
+    confirm_label = gettext_lazy("Yes")
+
+    def get_confirm_context(self) -> dict:
+        ids = [i for i in self.request.GET.getlist("permission") if i.isdigit()]
+        records = list(self.object.permissions.filter(pk__in=ids))
+        return {
+            "message": _(
+                "Delete these whitelist records? Those accounts can no longer create endpoints to this service."
+            ),
+            "items": [p.principal for p in records],
+            "refusal": "" if records else _("Tick at least one whitelist record."),
+            "action": reverse("services:permissions_remove", args=[self.object.pk]),
+            "values": [("permission", str(p.pk)) for p in records],
+        }

@@ -1,8 +1,9 @@
 """restrict(user, action): the one place that scopes what a user may see or do (T2).
 
 A model says how it reaches a Project, the scope of every regional resource:
-- `scope_path = "project"` (or `"vpc__project"`) on resources: the lookup from the model to
-  its project;
+- `scope_path = "project"` on resources: the lookup from the model to its project; or a
+  dict {action: (path, ...)} where an action reaches the row through other projects too
+  (an endpoint is seen by its owner and by its service's owner, approved only by the latter);
 - `scope_from_project = "account"` on models a project points at (Account, Region, Project
   itself with `"pk"`).
 Operators may do everything everywhere; everyone else may do an action in the projects where
@@ -66,7 +67,12 @@ class RestrictedQuerySet(models.QuerySet):
         project_ids = allowed_project_ids(user, action)
         model = self.model
         if hasattr(model, "scope_path"):
-            return self.filter(**{f"{model.scope_path}__in": project_ids})
+            paths = model.scope_path
+            paths = (paths,) if isinstance(paths, str) else paths.get(action, ())
+            condition = models.Q(pk__in=[])
+            for path in paths:
+                condition |= models.Q(**{f"{path}__in": project_ids})
+            return self.filter(condition)
         if hasattr(model, "scope_from_project"):
             from .models import Project
 

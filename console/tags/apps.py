@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TagsConfig(AppConfig):
+    name = "console.tags"
+    label = "tags"
+    verbose_name = _("Tags")

@@ -1,0 +1,78 @@
+"""Form helpers: rows added and removed in place, and operation errors shown at their field."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import QueryDict
+
+
+def add_formset_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
+    """The same POST data with one more (empty) row in formset `prefix`, up to `limit`."""
+    data = data.copy()
+    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, limit))
+    return data
+
+
+def remove_formset_row(data: QueryDict, prefix: str, index: int, fields: list[str]) -> QueryDict:
+    """The same POST data without row `index` of formset `prefix` (later rows move up)."""
+    data = data.copy()
+    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    if not 0 <= index < total or total <= 1:
+        return data
+    for row in range(index, total - 1):
+        for field in fields:
+            data.setlist(f"{prefix}-{row}-{field}", data.getlist(f"{prefix}-{row + 1}-{field}"))
+    for field in fields:
+        data.pop(f"{prefix}-{total - 1}-{field}", None)
+    data[f"{prefix}-TOTAL_FORMS"] = str(total - 1)
+    return data
+
+
+def apply_errors(
+    error: ValidationError, form: forms.Form, formsets: dict[str, forms.BaseFormSet]
+) -> dict[str, list[str]]:
+    """Put an operation's errors where the user typed: "vpc" on the form's field,
+    "ports.2.terminal_port" on row 2 of the ports formset. Returns errors about a whole
+    formset ({"ports": [...]}) for the template to show above its rows."""
+    sections: dict[str, list[str]] = {}
+    for key, errors in error.update_error_dict({}).items():
+        messages = [m for e in errors for m in ValidationError(e).messages]
+        prefix, _, rest = key.partition(".")
+        if prefix in formsets and rest:
+            row, _, field = rest.partition(".")
+            formsets[prefix].forms[int(row)].add_error(field or None, messages)
+        elif prefix in formsets:
+            sections.setdefault(prefix, []).extend(messages)
+        elif key in form.fields:
+            form.add_error(key, messages)
+        else:
+            form.add_error(None, messages)
+    return sections
+
+
+def without_errors(*items):
+    """Bound forms and formsets that render what was typed but no errors yet: for a form
+    re-rendered because a row was added or a choice changed, not because it was submitted."""
+    for item in items:
+        if isinstance(item, forms.BaseFormSet):
+            item._non_form_errors = ErrorList()
+            item._errors = []
+            without_errors(*item.forms)
+        else:
+            item._errors = ErrorDict()
+            item.cleaned_data = {}
+    return items
+
+
+def is_uuid(value) -> bool:
+    """Whether a submitted value can be an object's UUID (a forged one is simply not found)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,178 @@
+"""Endpoints (终端节点): one VPC connected to one endpoint service (E1-E8).
+
+Seen from its service's side an endpoint is a connection (连接管理): there is no second table.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from console.network.models import VPC, DNSRecord, RouteTable, Subnet
+from console.states import StatusMixin, move
+from console.tags.models import ResourceTag
+from console.tenancy.models import Project
+from console.tenancy.querysets import APPROVE, CHANGE, VIEW, RestrictedQuerySet
+from services.models import EndpointService
+
+MAX_CONNECTIONS = 3000  # per endpoint (§1.4, E3)
+
+
+class EndpointStatus(models.TextChoices):
+    PENDING = "pendingAcceptance", _("Pending acceptance")
+    CREATING = "creating", _("Creating")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+    DELETING = "deleting", _("Deleting")
+
+
+# §5.4 table 5-3 (D1).
+STATUS_HELP = {
+    EndpointStatus.PENDING: _(
+        "The endpoint service requires connection approval; the endpoint waits for the "
+        "service to accept it."
+    ),
+    EndpointStatus.CREATING: _("The endpoint is connecting to the endpoint service."),
+    EndpointStatus.ACCEPTED: _("The endpoint is connected to the endpoint service."),
+    EndpointStatus.REJECTED: _("The endpoint service rejected the endpoint's connection."),
+    EndpointStatus.FAILED: _("The endpoint could not connect to the endpoint service."),
+    EndpointStatus.DELETING: _("The endpoint is being deleted."),
+}
+
+
+class Endpoint(StatusMixin, models.Model):
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="endpoints", verbose_name=_("project")
+    )
+    service = models.ForeignKey(
+        EndpointService,
+        on_delete=models.PROTECT,
+        related_name="endpoints",
+        verbose_name=_("endpoint service"),
+    )
+    vpc = models.ForeignKey(VPC, on_delete=models.PROTECT, related_name="+", verbose_name=_("VPC"))
+    subnet = models.ForeignKey(
+        Subnet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subnet"),
+    )
+    route_tables = models.ManyToManyField(
+        RouteTable, blank=True, related_name="+", verbose_name=_("route tables")
+    )
+    private_dns = models.BooleanField(_("create a private domain name"), default=False)
+    domain_name = models.CharField(_("private domain name"), max_length=253, blank=True)
+    dns_record = models.ForeignKey(
+        DNSRecord,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("DNS record"),
+    )
+    node_ip = models.GenericIPAddressField(_("node IP"), protocol="IPv4", null=True, blank=True)
+    packet_id = models.PositiveBigIntegerField(_("packet identifier"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EndpointStatus.choices, default=EndpointStatus.CREATING
+    )
+    error = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # Its owner sees and changes it; its service's owner sees it as a connection and decides.
+    scope_path = {
+        VIEW: ("project", "service__project"),
+        CHANGE: ("project",),
+        APPROVE: ("service__project",),
+    }
+
+    TRANSITIONS = {
+        EndpointStatus.CREATING: {
+            EndpointStatus.ACCEPTED,
+            EndpointStatus.PENDING,
+            EndpointStatus.FAILED,
+        },
+        EndpointStatus.PENDING: {
+            EndpointStatus.ACCEPTED,
+            EndpointStatus.REJECTED,
+            EndpointStatus.DELETING,
+        },
+        EndpointStatus.ACCEPTED: {EndpointStatus.REJECTED, EndpointStatus.DELETING},
+        EndpointStatus.REJECTED: {EndpointStatus.ACCEPTED, EndpointStatus.DELETING},
+        EndpointStatus.FAILED: {EndpointStatus.DELETING},
+    }
+    TRANSITIONAL = {EndpointStatus.CREATING, EndpointStatus.DELETING}
+    STATUS_HELP = STATUS_HELP
+
+    class Meta:
+        verbose_name = _("endpoint")
+        verbose_name_plural = _("endpoints")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            # Two endpoints never share an address (E5): the database refuses the race.
+            models.UniqueConstraint(fields=["subnet", "node_ip"], name="node_ip_unique_in_subnet"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    # An approver decides only connections that are made: not while creating or after failing.
+    DECIDABLE = {EndpointStatus.PENDING, EndpointStatus.ACCEPTED, EndpointStatus.REJECTED}
+
+    def accept(self) -> str:
+        """The service's approver accepts the connection (接受)."""
+        return move(self, EndpointStatus.ACCEPTED, only_from=self.DECIDABLE)
+
+    def reject(self) -> str:
+        """The service's approver rejects the connection (拒绝)."""
+        return move(self, EndpointStatus.REJECTED, only_from=self.DECIDABLE)
+
+    def finish_provisioning(self) -> str:
+        """创建中 -> 已接受, or 待接受 when the service wants to approve it first (E4)."""
+        target = (
+            EndpointStatus.PENDING if self.service.approval_enabled else EndpointStatus.ACCEPTED
+        )
+        return move(self, target)
+
+    def mark_failed(self, reason: str) -> str:
+        self.error = reason[:255]
+        return move(self, EndpointStatus.FAILED)
+
+    def start_deletion(self) -> str:
+        return move(self, EndpointStatus.DELETING)
+
+
+class PacketIdSequence(models.Model):
+    """One row handing out packet identifiers (报文标识) in order, under a row lock."""
+
+    last = models.PositiveBigIntegerField(default=16777215)
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+    @classmethod
+    def next(cls) -> int:
+        row = cls.objects.select_for_update().get(pk=1)  # created by migration 0002
+        row.last += 1
+        row.save(update_fields=["last"])
+        return row.last
+
+
+class EndpointTag(ResourceTag):
+    resource = models.ForeignKey(
+        Endpoint, on_delete=models.CASCADE, related_name="tags", verbose_name=_("endpoint")
+    )
+
+    class Meta(ResourceTag.Meta):
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "key"], name="endpoint_tag_key_unique")
+        ]

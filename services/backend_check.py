@@ -1,0 +1,74 @@
+"""Is the backend reachable from endpoints? The two checks of §5.2 (N2)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from console.network.models import NetworkACLRule, Protocol, RuleAction, SecurityGroupRule
+
+from .models import PLATFORM_SOURCE_RANGE, EndpointService
+
+SOURCE = ipaddress.ip_network(PLATFORM_SOURCE_RANGE)
+
+
+@dataclass
+class BackendCheck:
+    security_group_ok: bool
+    acl_ok: bool
+    security_groups: list[str] = field(default_factory=list)
+    acl: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.security_group_ok and self.acl_ok
+
+
+def _covers(cidr: str) -> bool:
+    try:
+        return SOURCE.subnet_of(ipaddress.ip_network(cidr))
+    except (ValueError, TypeError):
+        return False
+
+
+def _admits(rule: SecurityGroupRule | NetworkACLRule, ports: list[tuple[str, int]]) -> bool:
+    """Does an inbound rule let every service port through from the endpoint range?"""
+    cidr = rule.remote_cidr if isinstance(rule, SecurityGroupRule) else rule.cidr
+    if rule.direction != "ingress" or not _covers(cidr):
+        return False
+    if rule.protocol == Protocol.ANY:
+        return True
+    port_min = getattr(rule, "port_min", None)
+    port_max = getattr(rule, "port_max", None) or port_min
+    return all(
+        protocol.lower() == rule.protocol and (port_min is None or port_min <= port <= port_max)
+        for protocol, port in ports
+    )
+
+
+def check_backend(service: EndpointService) -> BackendCheck | None:
+    """None for services without a backend (cloud services). Expects the backend's
+    security groups with rules and its subnet's ACL with rules to be prefetched."""
+    backend = service.backend
+    if backend is None:
+        return None
+    ports = [(p.protocol, p.service_port) for p in service.ports.all()]
+    groups = list(backend.security_groups.all())
+    sg_ok = any(_admits(rule, ports) for group in groups for rule in group.rules.all())
+    acl = backend.subnet.network_acl
+    if acl is None or not acl.enabled:
+        acl_ok = True
+    else:
+        # The first inbound rule, by priority, that matches the endpoint range decides.
+        deciding = next(
+            (
+                r
+                for r in sorted(acl.rules.all(), key=lambda r: r.priority)
+                if r.direction == "ingress"
+                and _covers(r.cidr)
+                and (r.protocol == Protocol.ANY or any(r.protocol == p.lower() for p, _ in ports))
+            ),
+            None,
+        )
+        acl_ok = deciding is not None and deciding.action == RuleAction.ALLOW
+    return BackendCheck(sg_ok, acl_ok, [g.name for g in groups], acl.name if acl else "")

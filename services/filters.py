@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import EndpointService, ServiceStatus
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Name or ID"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "form-control", "placeholder": _("Name or ID")}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ServiceStatus.choices,
+        label=_("Status"),
+        empty_label=_("All statuses"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = EndpointService
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(service_name__icontains=value) | Q(name__icontains=value))
+            if value
+            else queryset
+        )

@@ -1,0 +1,53 @@
+"""Background work of endpoint services: seconds after a request, in `db_worker` (§1.2)."""
+
+from django.db import transaction
+from django.tasks import task
+
+from console.audit.log import record
+
+from .models import EndpointService, ServiceStatus
+
+
+@task
+def provision_service(service_id: str) -> str:
+    """创建中 -> 可连接 once the backend is in place (失败 if it has gone)."""
+    with transaction.atomic():
+        service = EndpointService.objects.select_for_update().filter(pk=service_id).first()
+        if service is None or service.status != ServiceStatus.CREATING:
+            return "skipped"
+        backend_present = service.backend is not None
+        before = service.mark_available() if backend_present else service.mark_failed()
+        service.save(update_fields=["status", "updated_at"])
+        record(
+            None,
+            "service.provision",
+            service,
+            before={"status": before},
+            after={"status": service.status},
+        )
+        return service.status
+
+
+@task
+def finish_deletion(service_id: str) -> str:
+    """删除中 -> 已删除: remove the service with its dead connections, whitelist and tags."""
+    with transaction.atomic():
+        service = EndpointService.objects.select_for_update().filter(pk=service_id).first()
+        if service is None or service.status != ServiceStatus.DELETING:
+            return "skipped"
+        for endpoint in service.endpoints.select_for_update():
+            # Only pending, rejected or failed ones remain: the delete rule refused the others.
+            record(
+                None, "endpoint.delete", endpoint, before={"status": endpoint.status}, after=None
+            )
+            endpoint.delete()
+        before = service.mark_deleted()
+        record(
+            None,
+            "service.deleted",
+            service,
+            before={"status": before},
+            after={"status": service.status},
+        )
+        service.delete()
+        return ServiceStatus.DELETED

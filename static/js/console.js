@@ -1,0 +1,38 @@
+/* VPC Endpoint console: the little behaviour htmx and Bootstrap leave to us.
+   Loaded as a file (no inline script), so the strict Content-Security-Policy holds. */
+(function () {
+  "use strict";
+
+  // Status badges and disabled buttons explain themselves on hover and on keyboard focus.
+  function initTooltips(root) {
+    root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
+      bootstrap.Tooltip.getOrCreateInstance(el, { trigger: "hover focus" });
+    });
+  }
+
+  // A confirmation fetched over htmx into #modal-slot opens as a modal; closing removes it.
+  function openModal(slot) {
+    var el = slot.querySelector(".modal");
+    if (!el) return;
+    var modal = bootstrap.Modal.getOrCreateInstance(el);
+    el.addEventListener("hidden.bs.modal", function () { slot.innerHTML = ""; }, { once: true });
+    modal.show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initTooltips(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "modal-slot") openModal(target);
+    document.querySelectorAll(".tooltip").forEach(function (t) { t.remove(); });
+    initTooltips(document);
+  });
+
+  // "Select all" checkboxes: data-select-all="endpoint" ticks every input[name=endpoint].
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+    if (!name) return;
+    document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+})();
