@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from console.quotas import views as quota_views
 from console.tenancy import views as tenancy_views
+from console.ui.help import help_page
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="endpoints:list"), name="home"),
@@ -16,6 +19,12 @@ urlpatterns = [
     path("select-project/", tenancy_views.select_project, name="select_project"),
     path("credentials/", tenancy_views.credentials, name="credentials"),
     path("quotas/", quota_views.quotas, name="quotas"),
+    path("help/", help_page, name="help"),
+    path(
+        "favicon.ico",
+        login_not_required(lambda request: redirect(static("img/favicon.svg"))),
+        name="favicon",
+    ),
     path("endpoints/", include("endpoints.urls")),
     path("services/", include("services.urls")),
     path("admin/", admin.site.urls),

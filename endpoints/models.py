@@ -82,16 +82,14 @@ class Endpoint(StatusMixin, models.Model):
         _("status"), max_length=20, choices=EndpointStatus.choices, default=EndpointStatus.CREATING
     )
     error = models.CharField(_("reason"), max_length=255, blank=True)
+    # The create form's one-time key: submitting it twice creates one endpoint (E2).
+    request_id = models.UUIDField(_("request ID"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    # Its owner sees and changes it; its service's owner sees it as a connection and decides.
-    scope_path = {
-        VIEW: ("project", "service__project"),
-        CHANGE: ("project",),
-        APPROVE: ("service__project",),
-    }
+    # Its owner sees and changes it; its service's approvers see it as a connection and decide.
+    scope_path = {VIEW: ("project",), CHANGE: ("project",), APPROVE: ("service__project",)}
 
     TRANSITIONS = {
         EndpointStatus.CREATING: {
@@ -118,6 +116,9 @@ class Endpoint(StatusMixin, models.Model):
         constraints = [
             # Two endpoints never share an address (E5): the database refuses the race.
             models.UniqueConstraint(fields=["subnet", "node_ip"], name="node_ip_unique_in_subnet"),
+            models.UniqueConstraint(
+                fields=["project", "request_id"], name="one_endpoint_per_request"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,247 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of 终端节点: list, the create wizard (configure -> 规格确认), detail, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from console.quotas.limits import ENDPOINT
+from console.quotas.usage import quota_state
+from console.tags.forms import TagFormSet
+from console.tags.models import MAX_TAGS
+from console.tags.views import TagsTabMixin, predefined_tags
+from console.tenancy.querysets import CHANGE, can
+from console.ui.forms import add_formset_row, apply_errors, remove_formset_row, without_errors
+from console.ui.htmx import render_page_or_partial
+from console.ui.views import ConfirmView, ObjectListView, ObjectView, OperationView, Tab
+from services.models import ServiceType
+
+from . import operations as ops
+from .filters import EndpointFilterSet
+from .forms import EndpointForm
+from .models import MAX_CONNECTIONS, Endpoint
+from .tables import EndpointTable
+
+SIGNING_SALT = "endpoints.create"
 
 
-def endpoints_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "endpoints/list.html")
+class EndpointListView(ObjectListView):
+    queryset = Endpoint.objects.select_related("service", "vpc")
+    filterset_class = EndpointFilterSet
+    table_class = EndpointTable
+    template_name = "endpoints/list.html"
+    title = gettext_lazy("Endpoints")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return (
+            queryset.select_related("project__account")
+            if self.request.user.is_operator
+            else queryset
+        )
+
+    def get_table_kwargs(self) -> dict:
+        return {} if self.request.user.is_operator else {"exclude": ["owner"]}
+
+    def get_extra_context(self) -> dict:
+        return quota_state(self.request, ENDPOINT)
+
+
+class EndpointCreateView(View):
+    """创建终端节点 (§4.2): one page of choices, then 规格确认 with 上一步 and 提交.
+
+    The choices travel to the confirmation and back signed, so nothing is kept on the server
+    between the steps and nothing typed is lost; the form's one-time request_id makes a
+    double 提交 create one endpoint."""
+
+    template_name = "endpoints/create.html"
+    TAG_FIELDS = ["key", "value"]
+
+    def dispatch(self, request, *args, **kwargs):
+        project = request.tenancy.project
+        if project is None or not can(request.user, CHANGE, project.pk):
+            raise PermissionDenied
+        self.project = project
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        kwargs = {"user": self.request.user, "project": self.project}
+        if data is None:
+            return EndpointForm(**kwargs), TagFormSet(prefix="tags")
+        return EndpointForm(data, **kwargs), TagFormSet(data, prefix="tags")
+
+    def render_form(self, form, tags, sections=None, status=200, verified=None):
+        context = {
+            "form": form,
+            "tags": tags,
+            "sections": sections or {},
+            "verified": verified,
+            "tags_left": MAX_TAGS - tags.total_form_count(),
+            "predefined_tags": predefined_tags(self.request.user, self.project.account_id),
+            "service_types": ServiceType.choices,
+            **quota_state(self.request, ENDPOINT),
+        }
+        return render_page_or_partial(
+            self.request, self.template_name, "#form", context, status=status
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.htmx:  # a choice changed: re-render the fields with the values so far
+            return self.render_form(*without_errors(*self.forms(request.GET)))
+        return self.render_form(*self.forms())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("_action", "confirm")
+        data = request.POST
+        if action in ("back", "submit"):
+            data = self.unsign(request.POST.get("payload", ""))
+            if data is None:
+                messages.error(
+                    request, _("The confirmation expired or was changed. Check your choices again.")
+                )
+                return self.render_form(*self.forms())
+        elif action == "add_tag":
+            data = add_formset_row(data, "tags", MAX_TAGS)
+        elif action.startswith("remove_tag-"):
+            data = remove_formset_row(data, "tags", _index(action), self.TAG_FIELDS)
+        form, tags = self.forms(data)
+        if action == "verify":
+            # 验证: 已找到服务 or 未找到服务, the same for "missing" and "not yours to see".
+            return self.render_form(
+                *without_errors(form, tags), verified=form.chosen_service is not None
+            )
+        if action not in ("confirm", "submit"):
+            return self.render_form(*without_errors(form, tags))
+        if not (form.is_valid() and tags.is_valid()):
+            return self.render_form(form, tags, status=422)
+        request_kwargs = {
+            **form.request(),
+            "tags": [(t["key"], t["value"]) for t in tags.cleaned_data],
+        }
+        try:
+            if action == "confirm":
+                plan = ops.check_request(request.user, self.project, **request_kwargs)
+                return render(
+                    request,
+                    "endpoints/confirm.html",
+                    {
+                        "plan": plan,
+                        "payload": self.sign(data),
+                        "max_connections": MAX_CONNECTIONS,
+                    },
+                )
+            endpoint = ops.create_endpoint(
+                request.user,
+                self.project,
+                request_id=form.cleaned_data["request_id"],
+                **request_kwargs,
+            )
+        except ValidationError as exc:
+            sections = apply_errors(exc, form, {"tags": tags})
+            return self.render_form(form, tags, sections, status=422)
+        messages.success(request, _("Endpoint %(id)s is being created.") % {"id": endpoint.pk})
+        return redirect("endpoints:list")
+
+    @staticmethod
+    def sign(data: QueryDict) -> str:
+        fields = {
+            k: v for k, v in data.lists() if k not in ("csrfmiddlewaretoken", "_action", "payload")
+        }
+        return signing.dumps(fields, salt=SIGNING_SALT, compress=True)
+
+    @staticmethod
+    def unsign(payload: str) -> QueryDict | None:
+        try:
+            fields = signing.loads(payload, salt=SIGNING_SALT, max_age=3600)
+        except signing.BadSignature:
+            return None
+        data = QueryDict(mutable=True)
+        for key, values in fields.items():
+            data.setlist(key, values)
+        return data
+
+
+def _index(action: str) -> int:
+    try:
+        return int(action.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+TABS = (
+    Tab("basic", gettext_lazy("Basic information"), "endpoints:detail"),
+    Tab("tags", gettext_lazy("Tags"), "endpoints:tags"),
+)
+
+
+class EndpointView(ObjectView):
+    queryset = Endpoint.objects.select_related(
+        "service__project__account", "vpc", "subnet", "project__region", "dns_record"
+    )
+    template_name = "endpoints/detail.html"
+    tabs = TABS
+
+    def get_context(self, **extra) -> dict:
+        return super().get_context(can_change=self.can(CHANGE), **extra)
+
+
+class EndpointDetailView(EndpointView):
+    """基本信息 (table 4-4) and how to reach the service through this endpoint."""
+
+    tab = "basic"
+
+    def get_queryset(self):
+        return self.queryset.prefetch_related("service__ports", "route_tables")
+
+    def get_tab_context(self) -> dict:
+        endpoint = self.object
+        return {
+            "ports": list(endpoint.service.ports.all()),
+            "route_tables": list(endpoint.route_tables.all()),
+            "max_connections": MAX_CONNECTIONS,
+            "is_dns": endpoint.service.is_system and endpoint.service.name == "dns",
+        }
+
+
+class EndpointTagsView(TagsTabMixin, EndpointView):
+    tags_url_name = "endpoints:tags"
+    tag_edit_url_name = "endpoints:tag_edit"
+
+
+class EndpointDeleteConfirmView(ConfirmView, EndpointView):
+    action = CHANGE
+    title = gettext_lazy("Delete endpoint")
+    confirm_label = gettext_lazy("Yes")
+
+    def get_confirm_context(self) -> dict:
+        endpoint = self.object
+        creating = endpoint.status == "creating"
+        return {
+            "message": _(
+                "Deleting an endpoint cannot be undone: its address, private domain name and routes are released. Delete %(id)s?"
+            )
+            % {"id": endpoint.pk},
+            "refusal": _("The endpoint is being created; delete it when that has finished.")
+            if creating
+            else "",
+            "action": reverse("endpoints:delete", args=[endpoint.pk]),
+            "values": [],
+        }
+
+
+class EndpointDeleteView(OperationView):
+    success_url_name = "endpoints:detail"
+
+    def perform(self, pk) -> str:
+        endpoint = ops.delete_endpoint(self.request.user, pk)
+        return _("Endpoint %(id)s is being deleted.") % {"id": endpoint.pk}
+
+    def get_redirect_url(self, pk, succeeded: bool) -> str:
+        return reverse("endpoints:list") if succeeded else super().get_redirect_url(pk, succeeded)

@@ -6,14 +6,14 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from console.network.models import VPC, LoadBalancer, Server
 from console.states import StatusMixin, move
 from console.tags.models import ResourceTag
 from console.tenancy.models import Project
-from console.tenancy.querysets import RestrictedQuerySet
+from console.tenancy.querysets import CONNECT, RestrictedQuerySet
 
 PLATFORM_SOURCE_RANGE = "198.19.128.0/20"  # where endpoint traffic reaches a backend from (§5.2)
 PRINCIPAL_RE = r"^(iam:domain::[0-9a-f]{32}|\*)$"
@@ -117,7 +117,6 @@ class EndpointService(StatusMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path = "project"
 
     TRANSITIONS = {
         ServiceStatus.CREATING: {ServiceStatus.AVAILABLE, ServiceStatus.FAILED},
@@ -168,6 +167,22 @@ class EndpointService(StatusMixin, models.Model):
 
     def __str__(self) -> str:
         return self.service_name
+
+    @classmethod
+    def restrict_q(cls, user, action: str, project_ids: list[int]) -> Q:
+        """Own services for every action. To connect (create an endpoint), also the region's
+        cloud services and other accounts' services whose whitelist names the user's account
+        or * (S9, E2)."""
+        own = Q(project__in=project_ids)
+        if action != CONNECT:
+            return own
+        regions = Project.objects.filter(pk__in=project_ids).values("region")
+        whitelisted = Exists(
+            Permission.objects.filter(
+                service=OuterRef("pk"), principal__in=[user.account.principal, "*"]
+            )
+        )
+        return own | (Q(project__region__in=regions) & (Q(is_system=True) | whitelisted))
 
     @staticmethod
     def full_name(region_code: str, name: str, service_id: uuid.UUID) -> str:

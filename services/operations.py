@@ -21,6 +21,7 @@ from console.audit.log import record
 from console.network.models import VPC, LoadBalancer, Server
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.models import limit_for
+from console.quotas.usage import used
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
 from console.tenancy.querysets import APPROVE, CHANGE, can
@@ -142,9 +143,8 @@ def create_service(
                 errors["backend"] = [_("Choose a backend in the selected VPC.")]
         ports = collect(clean_ports, list(ports))
         tags = collect(clean_tags, list(tags))
-        used = EndpointService.objects.filter(project=project, is_system=False).count()
         limit = limit_for(project, ENDPOINT_SERVICE)
-        if used >= limit:
+        if used(project, ENDPOINT_SERVICE) >= limit:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 _(
                     "Your account has used its quota of %(limit)d endpoint services in this "

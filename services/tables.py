@@ -17,9 +17,15 @@ class ServiceTable(BaseTable):
     status = StatusColumn(verbose_name=_("Status"))
     service_type = tables.Column(verbose_name=_("Service type"))
     backend_type = tables.Column(verbose_name=_("Backend type"), default="—")
+    owner = tables.Column(accessor="project__account__name", verbose_name=_("Owner"))
     approval_enabled = tables.BooleanColumn(verbose_name=_("Connection approval"), yesno=("✓", "—"))
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
-    actions = tables.Column(empty_values=(), orderable=False, verbose_name=_("Operation"))
+    actions = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name=_("Operation"),
+        attrs={"td": {"class": "nowrap"}},
+    )
 
     class Meta(BaseTable.Meta):
         model = EndpointService
@@ -29,6 +35,7 @@ class ServiceTable(BaseTable):
             "status",
             "service_type",
             "backend_type",
+            "owner",
             "approval_enabled",
             "created_at",
         ]
@@ -61,7 +68,12 @@ class ConnectionTable(BaseTable):
         attrs={"td": {"class": "font-monospace small"}},
     )
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
-    actions = tables.Column(empty_values=(), orderable=False, verbose_name=_("Operation"))
+    actions = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name=_("Operation"),
+        attrs={"td": {"class": "nowrap"}},
+    )
 
     class Meta(BaseTable.Meta):
         model = None

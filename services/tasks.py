@@ -4,6 +4,7 @@ from django.db import transaction
 from django.tasks import task
 
 from console.audit.log import record
+from endpoints.tasks import remove
 
 from .models import EndpointService, ServiceStatus
 
@@ -37,10 +38,7 @@ def finish_deletion(service_id: str) -> str:
             return "skipped"
         for endpoint in service.endpoints.select_for_update():
             # Only pending, rejected or failed ones remain: the delete rule refused the others.
-            record(
-                None, "endpoint.delete", endpoint, before={"status": endpoint.status}, after=None
-            )
-            endpoint.delete()
+            remove(endpoint)
         before = service.mark_deleted()
         record(
             None,

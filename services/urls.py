@@ -1,6 +1,9 @@
 from django.urls import path
 
+from console.tags.views import TagEditView
+
 from . import views
+from .models import EndpointService
 
 app_name = "services"
 
@@ -37,7 +40,11 @@ urlpatterns = [
     ),
     path("<uuid:pk>/ports/", views.ServicePortsView.as_view(), name="ports"),
     path("<uuid:pk>/tags/", views.ServiceTagsView.as_view(), name="tags"),
-    path("<uuid:pk>/tags/edit/", views.TagEditView.as_view(), name="tag_edit"),
+    path(
+        "<uuid:pk>/tags/edit/",
+        TagEditView.as_view(model=EndpointService, success_url_name="services:tags"),
+        name="tag_edit",
+    ),
     path("<uuid:pk>/delete/", views.ServiceDeleteView.as_view(), name="delete"),
     path(
         "<uuid:pk>/delete/confirm/", views.ServiceDeleteConfirmView.as_view(), name="delete_confirm"

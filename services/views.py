@@ -15,10 +15,11 @@ from django_tables2 import RequestConfig
 
 from console.network.models import NetworkACLRule, SecurityGroup
 from console.quotas.limits import ENDPOINT_SERVICE
-from console.quotas.models import limit_for
-from console.tags import operations as tag_ops
-from console.tags.models import MAX_TAGS, PredefinedTag
-from console.tenancy.querysets import APPROVE, CHANGE, VIEW, can
+from console.quotas.usage import quota_state
+from console.tags.forms import TagFormSet
+from console.tags.models import MAX_TAGS
+from console.tags.views import TagsTabMixin, predefined_tags
+from console.tenancy.querysets import APPROVE, CHANGE, can
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
@@ -33,29 +34,10 @@ from endpoints.models import Endpoint
 from . import operations as ops
 from .backend_check import check_backend
 from .filters import ServiceFilterSet
-from .forms import PermissionsForm, PortFormSet, ServiceForm, TagForm, TagFormSet
+from .forms import PermissionsForm, PortFormSet, ServiceForm
 from .models import EndpointService
 from .operations import MAX_PORTS
 from .tables import ConnectionTable, ServiceTable
-
-
-def quota_state(request: HttpRequest) -> dict:
-    """How many services the account has here and may have: the create button reads it."""
-    project = request.tenancy.project
-    if project is None:
-        return {"quota_limit": 0, "quota_used": 0, "quota_left": 0}
-    used = (
-        EndpointService.objects.restrict(request.user, VIEW)
-        .filter(project=project, is_system=False)
-        .count()
-    )
-    limit = limit_for(project, ENDPOINT_SERVICE)
-    return {
-        "quota_limit": limit,
-        "quota_used": used,
-        "quota_left": max(limit - used, 0),
-        "can_create": can(request.user, CHANGE, project.pk),
-    }
 
 
 class ServiceListView(ObjectListView):
@@ -66,15 +48,18 @@ class ServiceListView(ObjectListView):
     title = gettext_lazy("Endpoint services")
 
     def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.user.is_operator:
+            return queryset.select_related("project__account")
         # Cloud services are the platform's: tenants meet them in the endpoint wizard.
-        return (
-            super().get_queryset().filter(is_system=False)
-            if not self.request.user.is_operator
-            else super().get_queryset()
-        )
+        return queryset.filter(is_system=False)
+
+    def get_table_kwargs(self) -> dict:
+        # Operators see every account's services in the region, so they need the owner.
+        return {} if self.request.user.is_operator else {"exclude": ["owner"]}
 
     def get_extra_context(self) -> dict:
-        return quota_state(self.request)
+        return quota_state(self.request, ENDPOINT_SERVICE)
 
 
 class ServiceCreateView(View):
@@ -107,9 +92,6 @@ class ServiceCreateView(View):
         )
 
     def render(self, form, ports, tags, sections=None, status=200):
-        predefined = PredefinedTag.objects.restrict(self.request.user, VIEW).filter(
-            account_id=self.project.account_id
-        )
         context = {
             "form": form,
             "ports": ports,
@@ -117,8 +99,8 @@ class ServiceCreateView(View):
             "sections": sections or {},
             "ports_left": MAX_PORTS - ports.total_form_count(),
             "tags_left": MAX_TAGS - tags.total_form_count(),
-            "predefined_tags": list(predefined),
-            **quota_state(self.request),
+            "predefined_tags": predefined_tags(self.request.user, self.project.account_id),
+            **quota_state(self.request, ENDPOINT_SERVICE),
         }
         return render_page_or_partial(
             self.request, self.template_name, "#form", context, status=status
@@ -126,7 +108,7 @@ class ServiceCreateView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.htmx:  # a dependent choice changed: re-render the fields with the values so far
-            return self.render(*self.forms(request.GET))
+            return self.render(*without_errors(*self.forms(request.GET)))
         return self.render(*self.forms())
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -229,7 +211,7 @@ class ServiceConnectionsView(ServiceView):
 
     def get_tab_context(self) -> dict:
         endpoints = (
-            Endpoint.objects.restrict(self.request.user, VIEW)
+            Endpoint.objects.restrict(self.request.user, APPROVE)
             .filter(service=self.object)
             .select_related("project__account")
         )
@@ -281,80 +263,9 @@ class ServicePortsView(ServiceView):
         return {"ports": self.object.ports.all()}
 
 
-class ServiceTagsView(ServiceView):
-    """标签: add (POST here), edit and delete (their own POST URLs); at most 10."""
-
-    tab = "tags"
-
-    def get_tab_context(self) -> dict:
-        predefined = PredefinedTag.objects.restrict(self.request.user, VIEW).filter(
-            account_id=self.object.project.account_id
-        )
-        return {
-            "tag_list": self.object.tags.all(),
-            "form": getattr(self, "form", None) or TagForm(),
-            "predefined_tags": list(predefined),
-            "max_tags": MAX_TAGS,
-        }
-
-    def post(self, request: HttpRequest, pk) -> HttpResponse:
-        self.form = TagForm(request.POST)
-        if self.form.is_valid():
-            try:
-                tag_ops.add_tag(
-                    request.user,
-                    EndpointService.objects.all(),
-                    self.object.pk,
-                    self.form.cleaned_data["key"],
-                    self.form.cleaned_data["value"],
-                )
-            except ValidationError as exc:
-                apply_errors(_strip_row(exc), self.form, {})
-            else:
-                messages.success(request, _("Tag added."))
-                return redirect("services:tags", self.object.pk)
-        return self.render(status=422)
-
-
-def _strip_row(exc: ValidationError) -> ValidationError:
-    """tags.0.key -> key: the single-tag form has no rows."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError(
-        {k.rsplit(".", 1)[-1] if k.startswith("tags.") else k: v for k, v in exc.error_dict.items()}
-    )
-
-
-class TagEditView(OperationView):
-    success_url_name = "services:tags"
-
-    def perform(self, pk) -> str:
-        if "delete" in self.request.POST:
-            tag_ops.delete_tag(
-                self.request.user,
-                EndpointService.objects.all(),
-                pk,
-                _int(self.request.POST.get("tag")),
-            )
-            return _("Tag deleted.")
-        form = TagForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
-        tag_ops.edit_tag(
-            self.request.user,
-            EndpointService.objects.all(),
-            pk,
-            _int(self.request.POST.get("tag")),
-            form.cleaned_data["value"],
-        )
-        return _("Tag saved.")
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+class ServiceTagsView(TagsTabMixin, ServiceView):
+    tags_url_name = "services:tags"
+    tag_edit_url_name = "services:tag_edit"
 
 
 class ConnectionDecisionView(OperationView):

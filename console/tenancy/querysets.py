@@ -5,7 +5,9 @@ A model says how it reaches a Project, the scope of every regional resource:
   dict {action: (path, ...)} where an action reaches the row through other projects too
   (an endpoint is seen by its owner and by its service's owner, approved only by the latter);
 - `scope_from_project = "account"` on models a project points at (Account, Region, Project
-  itself with `"pk"`).
+  itself with `"pk"`);
+- `restrict_q(user, action, project_ids) -> Q` where membership is not the whole rule (an
+  endpoint service can be connected to by whitelisted accounts).
 Operators may do everything everywhere; everyone else may do an action in the projects where
 their role allows it, and nothing anywhere else.
 """
@@ -19,7 +21,7 @@ from django.db import models
 if TYPE_CHECKING:
     from .models import User
 
-VIEW, CHANGE, APPROVE = "view", "change", "approve"
+VIEW, CHANGE, APPROVE, CONNECT = "view", "change", "approve", "connect"
 
 # Which roles may perform an action. "change": create, edit, tag, delete. "approve": accept
 # or reject connections and edit whitelists (T2).
@@ -27,6 +29,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     VIEW: frozenset({"admin", "approver", "member"}),
     CHANGE: frozenset({"admin"}),
     APPROVE: frozenset({"admin", "approver"}),
+    # Create an endpoint to a service: the service need not be the account's own.
+    CONNECT: frozenset({"admin"}),
 }
 
 
@@ -66,6 +70,8 @@ class RestrictedQuerySet(models.QuerySet):
             return self.all()
         project_ids = allowed_project_ids(user, action)
         model = self.model
+        if hasattr(model, "restrict_q"):  # rules beyond project membership (whitelists)
+            return self.filter(model.restrict_q(user, action, project_ids))
         if hasattr(model, "scope_path"):
             paths = model.scope_path
             paths = (paths,) if isinstance(paths, str) else paths.get(action, ())

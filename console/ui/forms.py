@@ -34,7 +34,10 @@ def remove_formset_row(data: QueryDict, prefix: str, index: int, fields: list[st
 
 
 def apply_errors(
-    error: ValidationError, form: forms.Form, formsets: dict[str, forms.BaseFormSet]
+    error: ValidationError,
+    form: forms.Form,
+    formsets: dict[str, forms.BaseFormSet],
+    strip_prefix: str = "",
 ) -> dict[str, list[str]]:
     """Put an operation's errors where the user typed: "vpc" on the form's field,
     "ports.2.terminal_port" on row 2 of the ports formset. Returns errors about a whole
@@ -42,6 +45,7 @@ def apply_errors(
     sections: dict[str, list[str]] = {}
     for key, errors in error.update_error_dict({}).items():
         messages = [m for e in errors for m in ValidationError(e).messages]
+        key = key.removeprefix(strip_prefix) if strip_prefix else key
         prefix, _, rest = key.partition(".")
         if prefix in formsets and rest:
             row, _, field = rest.partition(".")

@@ -7,6 +7,10 @@ from django.template.loader import render_to_string
 class StatusColumn(tables.Column):
     """A status badge whose meaning (§5.4) shows on hover and on keyboard focus."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "nowrap"}})
+        super().__init__(*args, **kwargs)
+
     def render(self, value, record):
         return render_to_string("ui/status_badge.html", {"object": record})
 

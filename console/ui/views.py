@@ -51,10 +51,15 @@ class ObjectListView(View):
     def get_extra_context(self) -> dict:
         return {}
 
+    def get_table_kwargs(self) -> dict:
+        return {}
+
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         table = self.table_class(
-            filterset.qs if filterset.is_valid() else filterset.queryset.none(), request=request
+            filterset.qs if filterset.is_valid() else filterset.queryset.none(),
+            request=request,
+            **self.get_table_kwargs(),
         )
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         context = {

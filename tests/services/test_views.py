@@ -389,3 +389,17 @@ def test_choosing_a_vpc_fills_the_backend_choices_over_htmx(login, a_network):
 
 def test_the_create_page_is_for_admins(login, client):
     assert login("a-member").get(reverse("services:create")).status_code == 403
+
+
+def test_operators_see_every_accounts_services_with_their_owner(login, web):
+    page = html(login("operator").get(reverse("services:list")))
+    assert web.service_name in page and "cn.ctyun.cn-gzt.obs" in page and "tenant-a" in page
+    assert "拥有者" in page
+    assert "拥有者" not in html(login("a-admin").get(reverse("services:list")))
+
+
+def test_the_help_page_explains_statuses_and_peering(login):
+    page = html(login("a-member").get(reverse("help")))
+    assert "表示终端节点服务创建成功，可接受终端节点的连接。" in page
+    assert "表示终端节点要连接的终端节点服务开启了连接审批功能，正等待终端节点服务的审批。" in page
+    assert 'id="peering-comparison"' in page

@@ -1,0 +1,45 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from console.ui.forms import is_uuid
+
+from .models import Endpoint, EndpointStatus
+
+
+class EndpointFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("ID, service or address"),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": _("ID, service name or node IP"),
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=EndpointStatus.choices,
+        label=_("Status"),
+        empty_label=_("All statuses"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(service__service_name__icontains=value)
+            | Q(node_ip__startswith=value)
+            | Q(domain_name__icontains=value)
+        )
+        if is_uuid(value):
+            condition |= Q(pk=value)
+        return queryset.filter(condition)

@@ -1,0 +1,123 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from console.network.models import VPC, RouteTable, Subnet
+from console.tenancy.querysets import CHANGE
+from console.ui.forms import is_uuid
+from services.forms import SELECT, VPCChoiceField
+from services.models import EndpointService, ServiceType
+
+from .operations import connectable_services, find_service
+
+CLOUD, BY_NAME = "cloud", "name"
+
+
+class EndpointForm(forms.Form):
+    """Tables 4-2 and 4-3. Choices come through restrict(); the operation checks them again."""
+
+    category = forms.ChoiceField(
+        label=_("Service category"),
+        choices=[(CLOUD, _("Cloud service")), (BY_NAME, _("Find a service by name"))],
+        initial=CLOUD,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=forms.RadioSelect)
+    service_name = forms.CharField(
+        label=_("Service name"),
+        required=False,
+        max_length=128,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control font-monospace",
+                "autocomplete": "off",
+                "placeholder": "cn-gzt.name.00000000-0000-0000-0000-000000000000",
+            }
+        ),
+    )
+    private_dns = forms.BooleanField(
+        label=_("Private domain name"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    vpc = VPCChoiceField(
+        label=_("VPC"),
+        queryset=VPC.objects.none(),
+        empty_label=_("Choose a VPC"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    subnet = forms.ChoiceField(label=_("Subnet"), required=False, widget=forms.Select(attrs=SELECT))
+    route_tables = forms.MultipleChoiceField(
+        label=_("Route tables"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    request_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.project = user, project
+        if not self.is_bound and not self.initial.get("request_id"):
+            self.initial["request_id"] = uuid.uuid4()
+        self.cloud_services = self._cloud_services()
+        self.fields["service"].choices = [(str(s.pk), s.service_name) for s in self.cloud_services]
+        self.fields["vpc"].queryset = VPC.objects.restrict(user, CHANGE).filter(project=project)
+        self.chosen_service = self._chosen_service()
+        vpc_id = self._value("vpc")
+        vpc_id = vpc_id if is_uuid(vpc_id) else None
+        subnets = (
+            Subnet.objects.restrict(user, CHANGE).filter(vpc_id=vpc_id)
+            if vpc_id
+            else Subnet.objects.none()
+        )
+        self.fields["subnet"].choices = [
+            ("", _("Choose a subnet") if vpc_id else _("Choose a VPC first"))
+        ] + [(str(s.pk), f"{s.name}({s.cidr})") for s in subnets]
+        tables = (
+            RouteTable.objects.restrict(user, CHANGE).filter(vpc_id=vpc_id)
+            if vpc_id
+            else RouteTable.objects.none()
+        )
+        self.fields["route_tables"].choices = [(str(t.pk), t.name) for t in tables]
+
+    def _value(self, name):
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
+
+    def _cloud_services(self):
+        """The region's cloud services, filtered by type and name as the picker asks."""
+        services = (
+            connectable_services(self.user, self.project)
+            .filter(is_system=True)
+            .select_related("project__account")
+        )
+        kind = self.data.get("service_type", "")
+        query = self.data.get("q", "").strip()
+        self.picker = {"service_type": kind, "q": query}
+        if kind in ServiceType.values:
+            services = services.filter(service_type=kind)
+        if query:
+            services = services.filter(service_name__icontains=query)
+        return list(services.order_by("service_name"))
+
+    def _chosen_service(self) -> EndpointService | None:
+        if self._value("category") == BY_NAME:
+            return find_service(self.user, self.project, self._value("service_name"))
+        chosen = self._value("service")
+        return next((s for s in self.cloud_services if str(s.pk) == chosen), None)
+
+    @property
+    def is_gateway(self) -> bool:
+        return (
+            self.chosen_service is not None
+            and self.chosen_service.service_type == ServiceType.GATEWAY
+        )
+
+    def request(self) -> dict:
+        """The operation's arguments from the cleaned form."""
+        data = self.cleaned_data
+        return {
+            "service_id": self.chosen_service.pk if self.chosen_service else None,
+            "vpc_id": data["vpc"].pk,
+            "subnet_id": data.get("subnet") or None,
+            "route_table_ids": data.get("route_tables") or [],
+            "private_dns": data.get("private_dns", False),
+        }
