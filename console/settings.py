@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "console.tenancy.context_processors.tenancy",
                 "console.ui.context_processors.navigation",
+                "console.ui.context_processors.activity_link",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from console.audit.views import ActivityLogView
 from console.quotas import views as quota_views
 from console.tenancy import views as tenancy_views
 from console.ui.help import help_page
@@ -18,6 +19,17 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("select-project/", tenancy_views.select_project, name="select_project"),
     path("credentials/", tenancy_views.credentials, name="credentials"),
+    path("credentials/keys/", tenancy_views.create_access_key, name="access_key_create"),
+    path(
+        "credentials/keys/<int:pk>/status/",
+        tenancy_views.AccessKeyStatusView.as_view(),
+        name="access_key_status",
+    ),
+    path(
+        "credentials/keys/<int:pk>/delete/",
+        tenancy_views.AccessKeyDeleteView.as_view(),
+        name="access_key_delete",
+    ),
     path("quotas/", quota_views.quotas, name="quotas"),
     path("help/", help_page, name="help"),
     path(
@@ -27,5 +39,7 @@ urlpatterns = [
     ),
     path("endpoints/", include("endpoints.urls")),
     path("services/", include("services.urls")),
+    path("activity/", ActivityLogView.as_view(), name="activity"),
+    path("operations/", include("console.operator.urls")),
     path("admin/", admin.site.urls),
 ]

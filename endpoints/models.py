@@ -160,10 +160,10 @@ class PacketIdSequence(models.Model):
 
     @classmethod
     def next(cls) -> int:
-        row = cls.objects.select_for_update().filter(pk=1).first()
+        row = cls.objects.select_for_update(no_key=True).filter(pk=1).first()
         if row is None:  # migration 0003 creates it; a flushed (test) database has not
             cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
-            row = cls.objects.select_for_update().get(pk=1)
+            row = cls.objects.select_for_update(no_key=True).get(pk=1)
         row.last += 1
         row.save(update_fields=["last"])
         return row.last

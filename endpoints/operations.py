@@ -84,7 +84,7 @@ def check_request(
     errors: dict[str, list] = {}
     services = EndpointService.objects.restrict(user, CONNECT).select_related("project__region")
     if lock:
-        services = services.select_for_update(of=("self",))
+        services = services.select_for_update(no_key=True, of=("self",))
     service = services.filter(pk=service_id).first() if service_id else None
     if service is None:
         errors["service"] = [
@@ -151,7 +151,9 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
     The same request_id submitted twice gives the one endpoint it created."""
     with transaction.atomic():
         # Serialises creations per account: the quota cannot be overrun by a race.
-        Account.objects.select_for_update().get(pk=project.account_id)
+        # NO KEY UPDATE: still one creation at a time per account, but other transactions'
+        # foreign-key checks (KEY SHARE) are not blocked; FOR UPDATE deadlocked with provisioning.
+        Account.objects.select_for_update(no_key=True).get(pk=project.account_id)
         if request_id:
             existing = Endpoint.objects.filter(project=project, request_id=request_id).first()
             if existing is not None:
@@ -207,7 +209,10 @@ def delete_endpoint(user, endpoint_id) -> Endpoint:
     and it is gone."""
     with transaction.atomic():
         endpoint = get_object_for(
-            user, Endpoint.objects.select_for_update(of=("self",)), CHANGE, pk=endpoint_id
+            user,
+            Endpoint.objects.select_for_update(no_key=True, of=("self",)),
+            CHANGE,
+            pk=endpoint_id,
         )
         before = endpoint.start_deletion()
         endpoint.save(update_fields=["status", "updated_at"])

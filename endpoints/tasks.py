@@ -73,7 +73,7 @@ def remove(endpoint: Endpoint) -> None:
 
 def _locked(endpoint_id):
     return (
-        Endpoint.objects.select_for_update(of=("self",))
+        Endpoint.objects.select_for_update(no_key=True, of=("self",))
         .select_related("service", "subnet", "vpc__project", "project__region")
         .filter(pk=endpoint_id)
         .first()

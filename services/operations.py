@@ -8,6 +8,8 @@ follow-up work on commit. Errors are ValidationErrors keyed by the field they co
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from .models import (
     PortMapping,
     Protocol,
     ServiceStatus,
+    ServiceType,
     validate_principal,
     validate_service_name,
 )
@@ -115,7 +118,9 @@ def create_service(
         raise PermissionDenied(_("Your role does not allow creating endpoint services here."))
     with transaction.atomic():
         # Serialises creations per account, so two at once cannot both take the last quota.
-        Account.objects.select_for_update().get(pk=project.account_id)
+        # NO KEY UPDATE: still one creation at a time per account, but other transactions'
+        # foreign-key checks (KEY SHARE) are not blocked; FOR UPDATE deadlocked with provisioning.
+        Account.objects.select_for_update(no_key=True).get(pk=project.account_id)
         errors: dict[str, list] = {}
 
         def collect(clean, values):
@@ -197,7 +202,10 @@ def enqueue_provision(service_id) -> None:
 
 def _locked_service(user, service_id, action: str) -> EndpointService:
     return get_object_for(
-        user, EndpointService.objects.select_for_update(of=("self",)), action, pk=service_id
+        user,
+        EndpointService.objects.select_for_update(no_key=True, of=("self",)),
+        action,
+        pk=service_id,
     )
 
 
@@ -221,7 +229,7 @@ def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) 
             raise ValidationError(_("Tick at least one connection."))
         endpoints = list(
             Endpoint.objects.restrict(user, APPROVE)
-            .select_for_update(of=("self",))
+            .select_for_update(no_key=True, of=("self",))
             .filter(service=service, pk__in=ids)
             .order_by("pk")
         )
@@ -367,3 +375,129 @@ def enqueue_deletion(service_id) -> None:
     from .tasks import finish_deletion
 
     finish_deletion.enqueue(str(service_id))
+
+
+# --- cloud (system) services: the operators' (S1, §1.6.1) ------------------------------------
+
+
+def _require_operator(user) -> None:
+    if not user.is_operator:
+        raise PermissionDenied(_("Only platform operators manage cloud services."))
+
+
+def create_system_service(
+    user,
+    project: Project,
+    *,
+    name: str,
+    service_type: str,
+    description: str = "",
+    route_prefix: str = "",
+    ports: Sequence[Port] = (),
+) -> EndpointService:
+    """Add a cloud service (cn.ctyun.<region>.<name>) owned by the platform in one region."""
+    _require_operator(user)
+    errors: dict[str, list] = {}
+    name = (name or "").strip()
+    if not name or not re.fullmatch(r"[a-z0-9-]{1,16}", name):
+        errors["name"] = [_("1 to 16 lower-case letters, digits and '-', such as obs or dns.")]
+    if service_type not in ServiceType.values:
+        errors["service_type"] = [_("Choose gateway or interface.")]
+    if service_type == ServiceType.GATEWAY:
+        try:
+            ipaddress.ip_network(route_prefix, strict=True)
+        except ValueError:
+            errors["route_prefix"] = [
+                _("A gateway service needs the prefix its endpoints route, such as 100.125.0.0/16.")
+            ]
+    if EndpointService.objects.filter(
+        service_name=EndpointService.system_name(project.region.code, name)
+    ).exists():
+        errors.setdefault("name", []).append(
+            _("This region has a cloud service of that name already.")
+        )
+    if not project.account.is_platform:
+        errors[NON_FIELD_ERRORS] = [_("Cloud services belong to the platform account.")]
+    if service_type == ServiceType.INTERFACE and ports:
+        try:
+            clean_ports(list(ports))
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        service = EndpointService.objects.create(
+            project=project,
+            name=name,
+            is_system=True,
+            service_type=service_type,
+            service_name=EndpointService.system_name(project.region.code, name),
+            description=(description or "").strip()[:255],
+            route_prefix=route_prefix if service_type == ServiceType.GATEWAY else "",
+            status=ServiceStatus.AVAILABLE,
+        )
+        PortMapping.objects.bulk_create(
+            PortMapping(
+                service=service,
+                protocol=p.protocol,
+                service_port=p.service_port,
+                terminal_port=p.terminal_port,
+            )
+            for p in ports
+        )
+        record(
+            user,
+            "service.create",
+            service,
+            after=snapshot(service) | {"route_prefix": service.route_prefix},
+        )
+    return service
+
+
+def update_system_service(user, service_id, *, description: str) -> EndpointService:
+    _require_operator(user)
+    with transaction.atomic():
+        service = _locked_service(user, service_id, CHANGE)
+        if not service.is_system:
+            raise ValidationError(_("Only cloud services are edited here."))
+        before = service.description
+        service.description = (description or "").strip()[:255]
+        service.save(update_fields=["description", "updated_at"])
+        record(
+            user,
+            "service.edit",
+            service,
+            before={"description": before},
+            after={"description": service.description},
+        )
+    return service
+
+
+def retire_system_service(user, service_id) -> EndpointService:
+    """Take a cloud service away: like a tenant's delete, refused while endpoints use it."""
+    _require_operator(user)
+    with transaction.atomic():
+        service = _locked_service(user, service_id, CHANGE)
+        if not service.is_system:
+            raise ValidationError(_("Only cloud services are retired here."))
+        blocking = blocking_endpoints(service)
+        if blocking:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d endpoint is accepted or being created on this service. It must be deleted first.",
+                    "%(count)d endpoints are accepted or being created on this service. They must be deleted first.",
+                    blocking,
+                )
+                % {"count": blocking}
+            )
+        before = service.start_deletion()
+        service.save(update_fields=["status", "updated_at"])
+        record(
+            user,
+            "service.retire",
+            service,
+            before={"status": before},
+            after={"status": service.status},
+        )
+        transaction.on_commit(lambda: enqueue_deletion(service.pk))
+    return service

@@ -13,7 +13,9 @@ from .models import EndpointService, ServiceStatus
 def provision_service(service_id: str) -> str:
     """创建中 -> 可连接 once the backend is in place (失败 if it has gone)."""
     with transaction.atomic():
-        service = EndpointService.objects.select_for_update().filter(pk=service_id).first()
+        service = (
+            EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()
+        )
         if service is None or service.status != ServiceStatus.CREATING:
             return "skipped"
         backend_present = service.backend is not None

@@ -4,8 +4,40 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from console.tenancy.models import Project
-from console.tenancy.querysets import RestrictedQuerySet
+from console.tenancy.models import Account, Project
+from console.tenancy.querysets import RestrictedQuerySet, project_roles
+
+ACTION_LABELS = {
+    "service.create": _("Endpoint service created"),
+    "service.provision": _("Endpoint service provisioned"),
+    "service.edit": _("Endpoint service edited"),
+    "service.delete": _("Endpoint service deletion started"),
+    "service.retire": _("Cloud service retired"),
+    "service.deleted": _("Endpoint service deleted"),
+    "connection.accept": _("Connection accepted"),
+    "connection.reject": _("Connection rejected"),
+    "permission.add": _("Whitelist records added"),
+    "permission.remove": _("Whitelist records deleted"),
+    "endpoint.create": _("Endpoint created"),
+    "endpoint.provision": _("Endpoint provisioned"),
+    "endpoint.fail": _("Endpoint failed"),
+    "endpoint.delete": _("Endpoint deletion started"),
+    "endpoint.deleted": _("Endpoint deleted"),
+    "tag.add": _("Tag added"),
+    "tag.edit": _("Tag edited"),
+    "tag.delete": _("Tag deleted"),
+    "quota.request": _("Quota increase requested"),
+    "quota.approve": _("Quota request approved"),
+    "quota.decline": _("Quota request declined"),
+    "quota.set": _("Quota set"),
+    "access_key.create": _("Access key created"),
+    "access_key.enable": _("Access key enabled"),
+    "access_key.disable": _("Access key disabled"),
+    "access_key.delete": _("Access key deleted"),
+}
+
+# What an approver sees of the log: the decisions on their account's services.
+DECISIONS = ("connection.accept", "connection.reject")
 
 
 class AuditRecord(models.Model):
@@ -20,8 +52,17 @@ class AuditRecord(models.Model):
     )
     # Kept as text too: the log outlives users and resources.
     actor_name = models.CharField(_("user name"), max_length=150)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    # Empty for account-level changes (access keys); else the project the change happened in.
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("project"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     resource_type = models.CharField(_("resource type"), max_length=64)
@@ -31,7 +72,6 @@ class AuditRecord(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_path = "project"
 
     class Meta:
         verbose_name = _("activity record")
@@ -40,3 +80,22 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.resource_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @classmethod
+    def restrict_q(cls, user, action: str, project_ids: list[int]) -> models.Q:
+        """The log is read-only, whatever the action: an account administrator sees their
+        projects' records and the account's own; an approver the decisions on the services of
+        their projects; a member nothing (Q1-Q2 issue: activity log)."""
+        roles = project_roles(user)
+        admin = [pk for pk, role in roles.items() if role == "admin"]
+        approver = [pk for pk, role in roles.items() if role == "approver"]
+        condition = models.Q(project__in=admin) | models.Q(
+            project__in=approver, action__in=DECISIONS
+        )
+        if admin:
+            condition |= models.Q(project__isnull=True, account_id=user.account_id)
+        return condition

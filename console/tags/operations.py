@@ -50,7 +50,9 @@ def tag_snapshot(obj) -> dict[str, str]:
 
 
 def _locked(user, queryset: models.QuerySet, pk):
-    return get_object_for(user, queryset.select_for_update(of=("self",)), CHANGE, pk=pk)
+    return get_object_for(
+        user, queryset.select_for_update(no_key=True, of=("self",)), CHANGE, pk=pk
+    )
 
 
 @transaction.atomic

@@ -197,3 +197,52 @@ class Membership(models.Model):
             raise ValidationError(
                 {"project": _("A user can only be given roles in their own account's projects.")}
             )
+
+
+class AccessKeyStatus(models.TextChoices):
+    ACTIVE = "active", _("Enabled")
+    DISABLED = "disabled", _("Disabled")
+
+
+class AccessKey(models.Model):
+    """An API access key (AK/SK) of one user (T4). The secret is shown once, at creation, and
+    kept encrypted so that the API can verify signed requests."""
+
+    MAX_PER_USER = 2
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="access_keys", verbose_name=_("user")
+    )
+    access_key_id = models.CharField(_("access key ID"), max_length=20, unique=True)
+    secret_encrypted = models.TextField(editable=False)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AccessKeyStatus.choices, default=AccessKeyStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access key")
+        verbose_name_plural = _("access keys")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+    @classmethod
+    def restrict_q(cls, user, action: str, project_ids: list[int]) -> models.Q:
+        # Keys are personal: every user manages their own, and no one else's.
+        return models.Q(user_id=user.pk)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AccessKeyStatus.ACTIVE
+
+    @property
+    def secret(self) -> str:
+        from .secrets import decrypt
+
+        return decrypt(self.secret_encrypted)

@@ -1,13 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Project
+from console.ui.views import OperationView
+
+from . import operations
+from .models import AccessKey, Project
 from .querysets import VIEW
 
 
@@ -37,15 +43,63 @@ def select_project(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("home")))
 
 
-def credentials(request: HttpRequest) -> HttpResponse:
-    """我的凭证 (T4): account name, account ID and the project ID of each region."""
+def credentials(
+    request: HttpRequest, new_key=None, secret: str = "", status: int = 200
+) -> HttpResponse:
+    """我的凭证 (T4): account name and ID, the project ID of each region, the access keys."""
     projects = (
         Project.objects.restrict(request.user, VIEW)
         .filter(account_id=request.user.account_id)
         .select_related("region")
     )
-    return render(
+    keys = AccessKey.objects.restrict(request.user, VIEW).filter(user=request.user)
+    response = render(
         request,
         "tenancy/credentials.html",
-        {"account": request.user.account, "projects": projects},
+        {
+            "account": request.user.account,
+            "projects": projects,
+            "keys": keys,
+            "max_keys": AccessKey.MAX_PER_USER,
+            "new_key": new_key,
+            "secret": secret,
+        },
+        status=status,
     )
+    if secret:
+        response["Cache-Control"] = "no-store"  # the secret is on this page, and only this once
+    return response
+
+
+@require_POST
+def create_access_key(request: HttpRequest) -> HttpResponse:
+    """Create a key for yourself; the page that answers shows its secret, once."""
+    try:
+        key, secret = operations.create_access_key(
+            request.user, request.POST.get("description", "")
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("credentials")
+    return credentials(request, new_key=key, secret=secret, status=201)
+
+
+class AccessKeyStatusView(OperationView):
+    success_url_name = "credentials"
+
+    def perform(self, pk) -> str:
+        enabled = self.request.POST.get("enabled") == "1"
+        key = operations.set_access_key_status(self.request.user, pk, enabled)
+        return (
+            _("Access key %(key)s enabled.") if enabled else _("Access key %(key)s disabled.")
+        ) % {"key": key}
+
+    def get_redirect_url(self, pk, succeeded: bool) -> str:
+        return reverse("credentials")
+
+
+class AccessKeyDeleteView(AccessKeyStatusView):
+    def perform(self, pk) -> str:
+        operations.delete_access_key(self.request.user, pk)
+        return _("Access key deleted.")

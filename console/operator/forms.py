@@ -1,0 +1,64 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from console.tenancy.models import Region
+from services.models import ServiceType
+from services.operations import Port
+
+CONTROL = {"class": "form-control"}
+
+
+class SystemServiceForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=16,
+        help_text=_("Such as obs or dns."),
+        widget=forms.TextInput(attrs=CONTROL),
+    )
+    service_type = forms.ChoiceField(
+        label=_("Service type"),
+        choices=ServiceType.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs=CONTROL),
+    )
+    route_prefix = forms.CharField(
+        label=_("Route prefix"),
+        max_length=43,
+        required=False,
+        help_text=_("Gateway services: the prefix endpoints route, such as 100.125.0.0/16."),
+        widget=forms.TextInput(attrs=CONTROL),
+    )
+    port_mappings = forms.CharField(
+        label=_("Port mappings"),
+        required=False,
+        help_text=_(
+            "Interface services: protocol service-port:terminal-port, comma-separated, such as UDP 53:53, TCP 53:53."
+        ),
+        widget=forms.TextInput(attrs=CONTROL),
+    )
+
+    def clean_port_mappings(self):
+        text = self.cleaned_data["port_mappings"]
+        ports = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            match = re.fullmatch(r"(TCP|UDP)\s+(\d{1,5}):(\d{1,5})", part, flags=re.IGNORECASE)
+            if not match:
+                raise ValidationError(_("%(part)s is not like TCP 53:53.") % {"part": part})
+            ports.append(Port(match[1].upper(), int(match[2]), int(match[3])))
+        return ports
+
+    def ports(self) -> list[Port]:
+        return self.cleaned_data.get("port_mappings") or []

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "operator"
+
+urlpatterns = [
+    path("accounts/", views.AccountsView.as_view(), name="accounts"),
+    path("quota-requests/", views.QuotaRequestsView.as_view(), name="quota_requests"),
+    path("system-services/", views.SystemServicesView.as_view(), name="system_services"),
+]

@@ -1,0 +1,217 @@
+"""运维管理: pages for platform operators only (T2, S1, S5, Q2). Anyone else gets 403."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from console.quotas import operations as quota_ops
+from console.quotas.forms import DecisionForm, QuotaLimitForm
+from console.quotas.models import Quota, QuotaRequest, RequestStatus
+from console.tenancy.models import Account, Project, User
+from console.ui.forms import apply_errors
+from endpoints.models import Endpoint
+from services import operations as service_ops
+from services.models import EndpointService, ServiceType
+
+from .forms import SystemServiceForm
+
+
+class OperatorView(View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_operator:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AccountsView(OperatorView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        accounts = Account.objects.order_by("-is_platform", "name").annotate(
+            user_count=Coalesce(
+                Subquery(
+                    User.objects.filter(account=OuterRef("pk"))
+                    .values("account")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            service_count=Coalesce(
+                Subquery(
+                    EndpointService.objects.filter(project__account=OuterRef("pk"), is_system=False)
+                    .values("project__account")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            endpoint_count=Coalesce(
+                Subquery(
+                    Endpoint.objects.filter(project__account=OuterRef("pk"))
+                    .values("project__account")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            pending_requests=Coalesce(
+                Subquery(
+                    QuotaRequest.objects.filter(
+                        project__account=OuterRef("pk"), status=RequestStatus.PENDING
+                    )
+                    .values("project__account")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+        return render(request, "operator/accounts.html", {"accounts": accounts})
+
+
+class QuotaRequestsView(OperatorView):
+    """The queue of increase requests: approve (the limit changes at once) or decline."""
+
+    def get(self, request: HttpRequest, form=None, status=200) -> HttpResponse:
+        requests = QuotaRequest.objects.select_related(
+            "project__account", "project__region", "requested_by"
+        )
+        return render(
+            request,
+            "operator/quota_requests.html",
+            {
+                "pending": requests.filter(status=RequestStatus.PENDING).order_by("created_at"),
+                "decided": requests.exclude(status=RequestStatus.PENDING)[:50],
+                "limit_form": form or QuotaLimitForm(),
+                "overrides": Quota.objects.select_related(
+                    "project__account", "project__region"
+                ).order_by("project__account__name", "project__region__position"),
+            },
+            status=status,
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if "limit" in request.POST:  # set an account's quota directly
+            form = QuotaLimitForm(request.POST)
+            if form.is_valid():
+                project = Project.objects.filter(
+                    account=form.cleaned_data["account"], region=form.cleaned_data["region"]
+                ).first()
+                try:
+                    if project is None:
+                        raise ValidationError(
+                            {"region": [_("That account has no project in that region.")]}
+                        )
+                    quota_ops.set_limit(
+                        request.user,
+                        project,
+                        form.cleaned_data["resource"],
+                        form.cleaned_data["limit"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(exc, form, {})
+                else:
+                    messages.success(request, _("Quota set. It applies to the next creation."))
+                    return redirect("operator:quota_requests")
+            return self.get(request, form=form, status=422)
+        decision = DecisionForm(request.POST)
+        decision.is_valid()
+        try:
+            approve = request.POST.get("decision") == "approve"
+            quota_ops.decide_request(
+                request.user,
+                int(request.POST.get("request", "0") or 0),
+                approve,
+                decision.cleaned_data.get("answer", ""),
+            )
+        except (ValidationError, ValueError) as exc:
+            for text in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                _("Request approved: the new quota applies now.")
+                if approve
+                else _("Request declined."),
+            )
+        return redirect("operator:quota_requests")
+
+
+class SystemServicesView(OperatorView):
+    """Cloud services per region (§1.6.1): add, edit the description, retire."""
+
+    def get(self, request: HttpRequest, form=None, status=200) -> HttpResponse:
+        services = (
+            EndpointService.objects.filter(is_system=True)
+            .select_related("project__region")
+            .annotate(endpoint_count=Count("endpoints"))
+            .order_by("project__region__position", "service_name")
+        )
+        return render(
+            request,
+            "operator/system_services.html",
+            {
+                "services": services,
+                "form": form or SystemServiceForm(),
+                "types": ServiceType,
+            },
+            status=status,
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("_action", "create")
+        if action in ("edit", "retire"):
+            try:
+                if action == "edit":
+                    service_ops.update_system_service(
+                        request.user,
+                        request.POST.get("service"),
+                        description=request.POST.get("description", ""),
+                    )
+                    messages.success(request, _("Cloud service saved."))
+                else:
+                    service = service_ops.retire_system_service(
+                        request.user, request.POST.get("service")
+                    )
+                    messages.success(
+                        request, _("Cloud service %(name)s is being retired.") % {"name": service}
+                    )
+            except ValidationError as exc:
+                for text in exc.messages:
+                    messages.error(request, text)
+            return redirect("operator:system_services")
+        form = SystemServiceForm(request.POST)
+        if form.is_valid():
+            platform_project = Project.objects.filter(
+                account__is_platform=True, region=form.cleaned_data["region"]
+            ).first()
+            try:
+                if platform_project is None:
+                    raise ValidationError(
+                        {"region": [_("The platform account has no project in that region.")]}
+                    )
+                service_ops.create_system_service(
+                    request.user,
+                    platform_project,
+                    name=form.cleaned_data["name"],
+                    service_type=form.cleaned_data["service_type"],
+                    description=form.cleaned_data["description"],
+                    route_prefix=form.cleaned_data["route_prefix"],
+                    ports=form.ports(),
+                )
+            except ValidationError as exc:
+                apply_errors(exc, form, {})
+            else:
+                messages.success(request, _("Cloud service added."))
+                return redirect("operator:system_services")
+        return self.get(request, form=form, status=422)

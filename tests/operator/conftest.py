@@ -1,0 +1,1 @@
+from tests.services.conftest import web  # noqa: F401 - shared fixture
