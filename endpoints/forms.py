@@ -104,6 +104,15 @@ class EndpointForm(forms.Form):
         chosen = self._value("service")
         return next((s for s in self.cloud_services if str(s.pk) == chosen), None)
 
+    def clean(self):
+        # Say at once what is missing; whether the service may be used is the operation's call.
+        data = super().clean()
+        if data.get("category") == BY_NAME and not (data.get("service_name") or "").strip():
+            self.add_error("service_name", _("Enter the full name of the service, then verify it."))
+        elif data.get("category") == CLOUD and not data.get("service"):
+            self.add_error("service", _("Choose a cloud service."))
+        return data
+
     @property
     def is_gateway(self) -> bool:
         return (

@@ -25,7 +25,7 @@ from services.models import ServiceType
 
 from . import operations as ops
 from .filters import EndpointFilterSet
-from .forms import EndpointForm
+from .forms import BY_NAME, EndpointForm
 from .models import MAX_CONNECTIONS, Endpoint
 from .tables import EndpointTable
 
@@ -117,6 +117,10 @@ class EndpointCreateView(View):
             return self.render_form(
                 *without_errors(form, tags), verified=form.chosen_service is not None
             )
+        if action == "back" and form["category"].value() == BY_NAME:
+            return self.render_form(
+                *without_errors(form, tags), verified=form.chosen_service is not None
+            )
         if action not in ("confirm", "submit"):
             return self.render_form(*without_errors(form, tags))
         if not (form.is_valid() and tags.is_valid()):
@@ -144,6 +148,12 @@ class EndpointCreateView(View):
                 **request_kwargs,
             )
         except ValidationError as exc:
+            if form.cleaned_data.get("category") == BY_NAME and "service" in getattr(
+                exc, "error_dict", {}
+            ):
+                exc.error_dict["service_name"] = exc.error_dict.pop(
+                    "service"
+                )  # where the name was typed
             sections = apply_errors(exc, form, {"tags": tags})
             return self.render_form(form, tags, sections, status=422)
         messages.success(request, _("Endpoint %(id)s is being created.") % {"id": endpoint.pk})

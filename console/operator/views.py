@@ -126,16 +126,16 @@ class QuotaRequestsView(OperatorView):
             return self.get(request, form=form, status=422)
         decision = DecisionForm(request.POST)
         decision.is_valid()
+        request_id = request.POST.get("request", "")
+        approve = request.POST.get("decision") == "approve"
         try:
-            approve = request.POST.get("decision") == "approve"
+            if not request_id.isdigit():
+                raise ValidationError(_("That request no longer exists."))
             quota_ops.decide_request(
-                request.user,
-                int(request.POST.get("request", "0") or 0),
-                approve,
-                decision.cleaned_data.get("answer", ""),
+                request.user, int(request_id), approve, decision.cleaned_data.get("answer", "")
             )
-        except (ValidationError, ValueError) as exc:
-            for text in getattr(exc, "messages", [str(exc)]):
+        except ValidationError as exc:
+            for text in exc.messages:
                 messages.error(request, text)
         else:
             messages.success(

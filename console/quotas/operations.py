@@ -93,7 +93,21 @@ def decide_request(user, request_id: int, approve: bool, answer: str = "") -> Qu
         if request is None:
             raise ValidationError(_("That request no longer exists."))
         if not approve and not (answer or "").strip():
-            raise ValidationError({"answer": [_("Say why the request is declined.")]})
+            where = {
+                "account": request.project.account.name,
+                "resource": request.get_resource_display(),
+                "region": request.project.region.name,
+            }
+            raise ValidationError(
+                {
+                    "answer": [
+                        _(
+                            "Say why the request of %(account)s (%(resource)s, %(region)s) is declined."
+                        )
+                        % where
+                    ]
+                }
+            )
         before = move(request, RequestStatus.APPROVED if approve else RequestStatus.DECLINED)
         request.decided_by, request.decided_at = user, timezone.now()
         request.decision_reason = (answer or "").strip()

@@ -18,7 +18,10 @@ from .usage import usage_rows
 def quotas(request: HttpRequest) -> HttpResponse:
     """Quota and use per region and resource, the account's requests, and a form to ask."""
     projects = [p for p in request.tenancy.projects if p.account_id == request.user.account_id]
-    requestable = [p for p in projects if can(request.user, CHANGE, p.pk)]
+    # Operators decide requests; the platform account does not ask itself for more.
+    requestable = (
+        [] if request.user.is_operator else [p for p in projects if can(request.user, CHANGE, p.pk)]
+    )
     form = QuotaRequestForm(request.POST or None, projects=requestable)
     if request.method == "POST" and requestable and form.is_valid():
         try:

@@ -272,11 +272,14 @@ def test_bad_choices_are_shown_at_their_fields_with_values_kept(login, dns):
     response = client.post(
         reverse("endpoints:create"), {**wizard_data(dns, service=""), "_action": "confirm"}
     )
-    assert (
-        response.status_code == 422
-        and "未找到服务" in html(response)
-        and 'value="prod"' in html(response)
-    )
+    assert response.status_code == 422 and "请选择云服务" in html(response)
+    assert 'value="prod"' in html(response)
+    by_name = {
+        **wizard_data(dns, category="name", service_name="cn-gzt.none.x"),
+        "_action": "confirm",
+    }
+    response = client.post(reverse("endpoints:create"), by_name)
+    assert response.status_code == 422 and response.context["form"].errors["service_name"]
 
 
 def test_verify_answers_found_or_not_found_alike(login, web, demo_data):
