@@ -19,7 +19,9 @@ class ServiceTable(BaseTable):
     backend_type = tables.Column(verbose_name=_("Backend type"), default="—")
     owner = tables.Column(accessor="project__account__name", verbose_name=_("Owner"))
     approval_enabled = tables.BooleanColumn(verbose_name=_("Connection approval"), yesno=("✓", "—"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
+    created_at = tables.DateTimeColumn(
+        verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
+    )
     actions = tables.Column(
         empty_values=(),
         orderable=False,
@@ -67,7 +69,9 @@ class ConnectionTable(BaseTable):
         verbose_name=_("Owner"),
         attrs={"td": {"class": "font-monospace small"}},
     )
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
+    created_at = tables.DateTimeColumn(
+        verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
+    )
     actions = tables.Column(
         empty_values=(),
         orderable=False,
