@@ -65,7 +65,7 @@ class EndpointForm(forms.Form):
         vpc_id = self._value("vpc")
         vpc_id = vpc_id if is_uuid(vpc_id) else None
         subnets = (
-            Subnet.objects.restrict(user, CHANGE).filter(vpc_id=vpc_id)
+            Subnet.objects.restrict(user, CHANGE).filter(project=project, vpc_id=vpc_id)
             if vpc_id
             else Subnet.objects.none()
         )
@@ -73,7 +73,7 @@ class EndpointForm(forms.Form):
             ("", _("Choose a subnet") if vpc_id else _("Choose a VPC first"))
         ] + [(str(s.pk), f"{s.name}({s.cidr})") for s in subnets]
         tables = (
-            RouteTable.objects.restrict(user, CHANGE).filter(vpc_id=vpc_id)
+            RouteTable.objects.restrict(user, CHANGE).filter(project=project, vpc_id=vpc_id)
             if vpc_id
             else RouteTable.objects.none()
         )

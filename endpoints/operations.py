@@ -200,7 +200,7 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
                 "tags": dict(plan.tags),
             },
         )
-        transaction.on_commit(lambda: enqueue("provision_endpoint", endpoint.pk))
+        transaction.on_commit(lambda: enqueue("provision_endpoint", endpoint.pk), robust=True)
     return endpoint
 
 
@@ -223,7 +223,7 @@ def delete_endpoint(user, endpoint_id) -> Endpoint:
             before={"status": before},
             after={"status": endpoint.status},
         )
-        transaction.on_commit(lambda: enqueue("finish_endpoint_deletion", endpoint.pk))
+        transaction.on_commit(lambda: enqueue("finish_endpoint_deletion", endpoint.pk), robust=True)
     return endpoint
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,13 @@ from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
 from console.tenancy.querysets import CHANGE, can
-from console.ui.forms import add_formset_row, apply_errors, remove_formset_row, without_errors
+from console.ui.forms import (
+    add_formset_row,
+    apply_errors,
+    remove_formset_row,
+    row_index,
+    without_errors,
+)
 from console.ui.htmx import render_page_or_partial
 from console.ui.views import ConfirmView, ObjectListView, ObjectView, OperationView, Tab
 from services.models import ServiceType
@@ -110,7 +118,7 @@ class EndpointCreateView(View):
         elif action == "add_tag":
             data = add_formset_row(data, "tags", MAX_TAGS)
         elif action.startswith("remove_tag-"):
-            data = remove_formset_row(data, "tags", _index(action), self.TAG_FIELDS)
+            data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS)
         form, tags = self.forms(data)
         if action == "verify":
             # 验证: 已找到服务 or 未找到服务, the same for "missing" and "not yours to see".
@@ -178,13 +186,6 @@ class EndpointCreateView(View):
         return data
 
 
-def _index(action: str) -> int:
-    try:
-        return int(action.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        return -1
-
-
 TABS = (
     Tab("basic", gettext_lazy("Basic information"), "endpoints:detail"),
     Tab("tags", gettext_lazy("Tags"), "endpoints:tags"),
@@ -217,6 +218,9 @@ class EndpointDetailView(EndpointView):
             "route_tables": list(endpoint.route_tables.all()),
             "max_connections": MAX_CONNECTIONS,
             "is_dns": endpoint.service.is_system and endpoint.service.name == "dns",
+            "route_network": ipaddress.ip_network(endpoint.service.route_prefix)
+            if endpoint.service.route_prefix
+            else None,
         }
 
 

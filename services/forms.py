@@ -5,7 +5,7 @@ from console.network.models import VPC, LoadBalancer, Server
 from console.tenancy.querysets import CHANGE
 from console.ui.forms import is_uuid
 
-from .models import BackendType, Protocol
+from .models import BackendType, Protocol, validate_service_name
 from .operations import MAX_PORTS
 
 SELECT = {"class": "form-select"}
@@ -24,6 +24,7 @@ class ServiceForm(forms.Form):
         required=False,
         max_length=16,
         help_text=_("Optional. At most 16 characters: letters, digits, '_' and '-'."),
+        validators=[validate_service_name],
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
     vpc = VPCChoiceField(

@@ -27,6 +27,7 @@ from console.quotas.usage import used
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
 from console.tenancy.querysets import APPROVE, CHANGE, can
+from console.ui.forms import parse_ids
 from console.ui.objects import get_object_for
 from endpoints.models import Endpoint, EndpointStatus
 
@@ -190,7 +191,7 @@ def create_service(
             "tags": dict(tags),
         }
         record(user, "service.create", service, after=after)
-        transaction.on_commit(lambda: enqueue_provision(service.pk))
+        transaction.on_commit(lambda: enqueue_provision(service.pk), robust=True)
     return service
 
 
@@ -200,13 +201,23 @@ def enqueue_provision(service_id) -> None:
     provision_service.enqueue(str(service_id))
 
 
-def _locked_service(user, service_id, action: str) -> EndpointService:
-    return get_object_for(
+def _locked_service(user, service_id, action: str, available: bool = False) -> EndpointService:
+    """The service, locked; with available=True, refused unless it is 可连接 (a service being
+    created or deleted takes no decisions and no whitelist changes)."""
+    service = get_object_for(
         user,
         EndpointService.objects.select_for_update(no_key=True, of=("self",)),
         action,
         pk=service_id,
     )
+    if available and service.status != ServiceStatus.AVAILABLE:
+        raise ValidationError(
+            _(
+                "The service is %(status)s: its connections and whitelist can change only while it is available."
+            )
+            % {"status": service.get_status_display()}
+        )
+    return service
 
 
 def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) -> list[Endpoint]:
@@ -218,7 +229,7 @@ def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) 
         raise ValueError(decision)
     ids = {str(i) for i in endpoint_ids}
     with transaction.atomic():
-        service = _locked_service(user, service_id, APPROVE)
+        service = _locked_service(user, service_id, APPROVE, available=True)
         if not service.approval_enabled:
             raise ValidationError(
                 _(
@@ -264,7 +275,7 @@ def add_permissions(user, service_id, principals: Sequence[str]) -> list[Permiss
 
     Every bad line is named; nothing is added unless every line is good."""
     with transaction.atomic():
-        service = _locked_service(user, service_id, APPROVE)
+        service = _locked_service(user, service_id, APPROVE, available=True)
         own = service.project.account.principal
         existing = set(service.permissions.values_list("principal", flat=True))
         errors = []
@@ -313,9 +324,9 @@ def add_permissions(user, service_id, principals: Sequence[str]) -> list[Permiss
 
 def remove_permissions(user, service_id, permission_ids: Iterable) -> int:
     """Delete whitelist records, one or several at once (S9)."""
-    ids = {int(i) for i in permission_ids}
+    ids = set(parse_ids([str(i) for i in permission_ids]))
     with transaction.atomic():
-        service = _locked_service(user, service_id, APPROVE)
+        service = _locked_service(user, service_id, APPROVE, available=True)
         existing = dict(service.permissions.values_list("pk", "principal"))
         if not ids:
             raise ValidationError(_("Tick at least one whitelist record."))
@@ -367,7 +378,7 @@ def delete_service(user, service_id) -> EndpointService:
             before={"status": before},
             after={"status": service.status},
         )
-        transaction.on_commit(lambda: enqueue_deletion(service.pk))
+        transaction.on_commit(lambda: enqueue_deletion(service.pk), robust=True)
     return service
 
 
@@ -418,11 +429,15 @@ def create_system_service(
         )
     if not project.account.is_platform:
         errors[NON_FIELD_ERRORS] = [_("Cloud services belong to the platform account.")]
-    if service_type == ServiceType.INTERFACE and ports:
+    if service_type == ServiceType.GATEWAY and ports:
+        errors["port_mappings"] = [
+            _("Gateway services route a prefix: they have no port mappings.")
+        ]
+    elif ports:
         try:
             clean_ports(list(ports))
         except ValidationError as exc:
-            exc.update_error_dict(errors)
+            errors["port_mappings"] = exc.messages
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -499,5 +514,5 @@ def retire_system_service(user, service_id) -> EndpointService:
             before={"status": before},
             after={"status": service.status},
         )
-        transaction.on_commit(lambda: enqueue_deletion(service.pk))
+        transaction.on_commit(lambda: enqueue_deletion(service.pk), robust=True)
     return service

@@ -56,7 +56,11 @@ class ConnectionTable(BaseTable):
         accessor="pk",
         attrs={
             "th__input": {"aria-label": _("Select all"), "data-select-all": "endpoint"},
-            "td__input": {"name": "endpoint", "form": "connections-form"},
+            "td__input": {
+                "name": "endpoint",
+                "form": "connections-form",
+                "aria-label": lambda record: _("Select %(id)s") % {"id": record.pk},
+            },
         },
     )
     id = tables.Column(

@@ -24,7 +24,9 @@ from console.ui.forms import (
     add_formset_row,
     apply_errors,
     is_uuid,
+    parse_ids,
     remove_formset_row,
+    row_index,
     without_errors,
 )
 from console.ui.htmx import render_page_or_partial
@@ -117,11 +119,11 @@ class ServiceCreateView(View):
         if action == "add_port":
             data = add_formset_row(data, "ports", MAX_PORTS)
         elif action.startswith("remove_port-"):
-            data = remove_formset_row(data, "ports", _index(action), self.PORT_FIELDS)
+            data = remove_formset_row(data, "ports", row_index(action), self.PORT_FIELDS)
         elif action == "add_tag":
             data = add_formset_row(data, "tags", MAX_TAGS)
         elif action.startswith("remove_tag-"):
-            data = remove_formset_row(data, "tags", _index(action), self.TAG_FIELDS)
+            data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS)
         form, ports, tags = self.forms(data)
         if action != "create":
             return self.render(*without_errors(form, ports, tags))
@@ -146,13 +148,6 @@ class ServiceCreateView(View):
             request, _("Endpoint service %(name)s is being created.") % {"name": service}
         )
         return redirect("services:list")
-
-
-def _index(action: str) -> int:
-    try:
-        return int(action.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        return -1
 
 
 TABS = (
@@ -290,7 +285,7 @@ class PermissionsRemoveView(OperationView):
     success_url_name = "services:permissions"
 
     def perform(self, pk) -> str:
-        ids = [i for i in self.request.POST.getlist("permission") if i.isdigit()]
+        ids = parse_ids(self.request.POST.getlist("permission"))
         count = ops.remove_permissions(self.request.user, pk, ids)
         return ngettext(
             "%(count)d whitelist record deleted.", "%(count)d whitelist records deleted.", count
@@ -361,7 +356,7 @@ class PermissionsRemoveConfirmView(ConfirmView, ServiceView):
     confirm_label = gettext_lazy("Yes")
 
     def get_confirm_context(self) -> dict:
-        ids = [i for i in self.request.GET.getlist("permission") if i.isdigit()]
+        ids = parse_ids(self.request.GET.getlist("permission"))
         records = list(self.object.permissions.filter(pk__in=ids))
         return {
             "message": _(

@@ -15,7 +15,7 @@ from console.quotas import operations as quota_ops
 from console.quotas.forms import DecisionForm, QuotaLimitForm
 from console.quotas.models import Quota, QuotaRequest, RequestStatus
 from console.tenancy.models import Account, Project, User
-from console.ui.forms import apply_errors
+from console.ui.forms import apply_errors, parse_ids
 from endpoints.models import Endpoint
 from services import operations as service_ops
 from services.models import EndpointService, ServiceType
@@ -129,10 +129,11 @@ class QuotaRequestsView(OperatorView):
         request_id = request.POST.get("request", "")
         approve = request.POST.get("decision") == "approve"
         try:
-            if not request_id.isdigit():
+            ids = parse_ids([request_id])
+            if not ids:
                 raise ValidationError(_("That request no longer exists."))
             quota_ops.decide_request(
-                request.user, int(request_id), approve, decision.cleaned_data.get("answer", "")
+                request.user, ids[0], approve, decision.cleaned_data.get("answer", "")
             )
         except ValidationError as exc:
             for text in exc.messages:

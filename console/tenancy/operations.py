@@ -36,7 +36,7 @@ def create_access_key(user, description: str = "") -> tuple[AccessKey, str]:
             user,
             "access_key.create",
             key,
-            account=user.account,
+            account=key.user.account,
             after={"access_key_id": key.access_key_id},
         )
     return key, secret
@@ -54,7 +54,7 @@ def set_access_key_status(user, key_id: int, enabled: bool) -> AccessKey:
             user,
             "access_key.enable" if enabled else "access_key.disable",
             key,
-            account=user.account,
+            account=key.user.account,
             before={"status": before},
             after={"status": key.status},
         )
@@ -68,7 +68,7 @@ def delete_access_key(user, key_id: int) -> None:
             user,
             "access_key.delete",
             key,
-            account=user.account,
+            account=key.user.account,
             before={"access_key_id": key.access_key_id},
         )
         key.delete()

@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from console.ui.urls import safe_next
 from console.ui.views import OperationView
 
 from . import operations
@@ -21,15 +21,6 @@ from .querysets import VIEW
 class LoginView(auth_views.LoginView):
     template_name = "tenancy/login.html"
     redirect_authenticated_user = True
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -9,11 +10,29 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 
+ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def parse_ids(values) -> list[int]:
+    """Submitted row IDs as integers; anything else (forged, huge, '²') is dropped."""
+    return [int(v) for v in values if isinstance(v, str) and ID_RE.fullmatch(v)]
+
+
+def row_index(action: str) -> int:
+    """The row of a `remove_<rows>-<n>` button, or -1."""
+    number = action.rsplit("-", 1)[-1]
+    return int(number) if ID_RE.fullmatch(number) else -1
+
+
+def _total(data: QueryDict, prefix: str, limit: int) -> int:
+    value = data.get(f"{prefix}-TOTAL_FORMS") or "0"
+    return min(int(value), limit) if ID_RE.fullmatch(value) else 0
+
 
 def add_formset_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
     """The same POST data with one more (empty) row in formset `prefix`, up to `limit`."""
     data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    total = _total(data, prefix, limit)
     data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, limit))
     return data
 
@@ -21,7 +40,7 @@ def add_formset_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
 def remove_formset_row(data: QueryDict, prefix: str, index: int, fields: list[str]) -> QueryDict:
     """The same POST data without row `index` of formset `prefix` (later rows move up)."""
     data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    total = _total(data, prefix, 1000)
     if not 0 <= index < total or total <= 1:
         return data
     for row in range(index, total - 1):

@@ -24,6 +24,7 @@ from console.tenancy.querysets import VIEW, can
 
 from .htmx import render_page_or_partial
 from .objects import get_object_for
+from .urls import safe_next
 
 PER_PAGE = 20
 
@@ -153,10 +154,7 @@ class OperationView(View):
         raise NotImplementedError
 
     def get_redirect_url(self, pk, succeeded: bool) -> str:
-        url = self.request.POST.get("next", "")
-        if url.startswith("/") and not url.startswith("//"):
-            return url
-        return resolve_url(self.success_url_name, pk)
+        return safe_next(self.request, resolve_url(self.success_url_name, pk))
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
         try:

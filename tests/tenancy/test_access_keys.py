@@ -72,3 +72,11 @@ def test_nobody_touches_another_users_key(login, demo_data):
     client.post(reverse("access_key_create"), {"user": user("a-admin").pk})
     assert AccessKey.objects.filter(user__username="a-member").count() == 1
     assert AccessKey.objects.filter(user__username="a-admin").count() == 1
+
+
+def test_the_secret_is_not_in_the_page_title(login):
+    response = login("a-admin").post(reverse("access_key_create"))
+    page = response.content.decode()
+    secret = re.search(r'data-testid="secret">([A-Za-z0-9]{40})<', page).group(1)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert secret not in title and page.count(secret) == 1
