@@ -6,7 +6,7 @@ import ipaddress
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import CHANGE, can
+from console.tenancy.querysets import CHANGE
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
@@ -28,7 +28,14 @@ from console.ui.forms import (
     without_errors,
 )
 from console.ui.htmx import render_page_or_partial
-from console.ui.views import ConfirmView, ObjectListView, ObjectView, OperationView, Tab
+from console.ui.views import (
+    ConfirmView,
+    CreateInProjectMixin,
+    ObjectListView,
+    ObjectView,
+    OperationView,
+    Tab,
+)
 from services.models import ServiceType
 
 from . import operations as ops
@@ -62,7 +69,7 @@ class EndpointListView(ObjectListView):
         return quota_state(self.request, ENDPOINT)
 
 
-class EndpointCreateView(View):
+class EndpointCreateView(CreateInProjectMixin, View):
     """创建终端节点 (§4.2): one page of choices, then 规格确认 with 上一步 and 提交.
 
     The choices travel to the confirmation and back signed, so nothing is kept on the server
@@ -71,13 +78,6 @@ class EndpointCreateView(View):
 
     template_name = "endpoints/create.html"
     TAG_FIELDS = ["key", "value"]
-
-    def dispatch(self, request, *args, **kwargs):
-        project = request.tenancy.project
-        if project is None or not can(request.user, CHANGE, project.pk):
-            raise PermissionDenied
-        self.project = project
-        return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None):
         kwargs = {"user": self.request.user, "project": self.project}

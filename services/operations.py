@@ -26,7 +26,7 @@ from console.quotas.models import limit_for
 from console.quotas.usage import used
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
-from console.tenancy.querysets import APPROVE, CHANGE, can
+from console.tenancy.querysets import APPROVE, CHANGE, can, require_operator
 from console.ui.forms import parse_ids
 from console.ui.objects import get_object_for
 from endpoints.models import Endpoint, EndpointStatus
@@ -391,11 +391,6 @@ def enqueue_deletion(service_id) -> None:
 # --- cloud (system) services: the operators' (S1, §1.6.1) ------------------------------------
 
 
-def _require_operator(user) -> None:
-    if not user.is_operator:
-        raise PermissionDenied(_("Only platform operators manage cloud services."))
-
-
 def create_system_service(
     user,
     project: Project,
@@ -407,7 +402,7 @@ def create_system_service(
     ports: Sequence[Port] = (),
 ) -> EndpointService:
     """Add a cloud service (cn.ctyun.<region>.<name>) owned by the platform in one region."""
-    _require_operator(user)
+    require_operator(user, _("Only platform operators manage cloud services."))
     errors: dict[str, list] = {}
     name = (name or "").strip()
     if not name or not re.fullmatch(r"[a-z0-9-]{1,16}", name):
@@ -470,7 +465,7 @@ def create_system_service(
 
 
 def update_system_service(user, service_id, *, description: str) -> EndpointService:
-    _require_operator(user)
+    require_operator(user, _("Only platform operators manage cloud services."))
     with transaction.atomic():
         service = _locked_service(user, service_id, CHANGE)
         if not service.is_system:
@@ -490,7 +485,7 @@ def update_system_service(user, service_id, *, description: str) -> EndpointServ
 
 def retire_system_service(user, service_id) -> EndpointService:
     """Take a cloud service away: like a tenant's delete, refused while endpoints use it."""
-    _require_operator(user)
+    require_operator(user, _("Only platform operators manage cloud services."))
     with transaction.atomic():
         service = _locked_service(user, service_id, CHANGE)
         if not service.is_system:

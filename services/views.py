@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +19,7 @@ from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import APPROVE, CHANGE, can
+from console.tenancy.querysets import APPROVE, CHANGE
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
@@ -30,7 +30,14 @@ from console.ui.forms import (
     without_errors,
 )
 from console.ui.htmx import render_page_or_partial
-from console.ui.views import ConfirmView, ObjectListView, ObjectView, OperationView, Tab
+from console.ui.views import (
+    ConfirmView,
+    CreateInProjectMixin,
+    ObjectListView,
+    ObjectView,
+    OperationView,
+    Tab,
+)
 from endpoints.models import Endpoint
 
 from . import operations as ops
@@ -64,20 +71,13 @@ class ServiceListView(ObjectListView):
         return quota_state(self.request, ENDPOINT_SERVICE)
 
 
-class ServiceCreateView(View):
+class ServiceCreateView(CreateInProjectMixin, View):
     """Table 3-2. Rows are added and removed in place (htmx, or a plain post that re-renders);
     only 立即创建 (`_action=create`) calls the operation."""
 
     template_name = "services/create.html"
     PORT_FIELDS = ["protocol", "service_port", "terminal_port"]
     TAG_FIELDS = ["key", "value"]
-
-    def dispatch(self, request, *args, **kwargs):
-        project = request.tenancy.project
-        if project is None or not can(request.user, CHANGE, project.pk):
-            raise PermissionDenied
-        self.project = project
-        return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None):
         kwargs = {"user": self.request.user, "project": self.project}

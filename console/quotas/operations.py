@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,17 +10,12 @@ from django.utils.translation import gettext as _
 from console.audit.log import record
 from console.states import move
 from console.tenancy.models import Project
-from console.tenancy.querysets import CHANGE
+from console.tenancy.querysets import CHANGE, require_operator
 from console.ui.objects import get_object_for
 
-from .limits import DEFAULT_LIMITS, RESOURCE_LABELS
+from .limits import DEFAULT_LIMITS
 from .models import Quota, QuotaRequest, RequestStatus, limit_for
 from .usage import used
-
-
-def _require_operator(user) -> None:
-    if not user.is_operator:
-        raise PermissionDenied(_("Only platform operators can do this."))
 
 
 def request_increase(
@@ -65,7 +60,7 @@ def request_increase(
 
 def set_limit(user, project: Project, resource: str, limit: int) -> Quota:
     """An operator sets an account's quota in a region; it applies to the next creation."""
-    _require_operator(user)
+    require_operator(user, _("Only platform operators can do this."))
     if resource not in DEFAULT_LIMITS:
         raise ValidationError({"resource": [_("Choose endpoint services or endpoints.")]})
     if limit is None or not 0 <= limit <= 100000:
@@ -87,7 +82,7 @@ def set_limit(user, project: Project, resource: str, limit: int) -> Quota:
 
 def decide_request(user, request_id: int, approve: bool, answer: str = "") -> QuotaRequest:
     """Approve (the quota becomes the wanted value at once) or decline with a reason."""
-    _require_operator(user)
+    require_operator(user, _("Only platform operators can do this."))
     with transaction.atomic():
         request = QuotaRequest.objects.select_for_update(no_key=True).filter(pk=request_id).first()
         if request is None:
@@ -122,7 +117,3 @@ def decide_request(user, request_id: int, approve: bool, answer: str = "") -> Qu
         if approve:
             set_limit(user, request.project, request.resource, request.wanted)
     return request
-
-
-def resource_label(resource: str) -> str:
-    return str(RESOURCE_LABELS[resource])

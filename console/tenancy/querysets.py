@@ -59,6 +59,14 @@ def can(user: User, action: str, project_pk: int) -> bool:
     return project_roles(user).get(project_pk) in ACTION_ROLES[action]
 
 
+def require_operator(user, message: str) -> None:
+    """Refuse (403) anyone but a platform operator."""
+    from django.core.exceptions import PermissionDenied
+
+    if not (user.is_authenticated and user.is_operator):
+        raise PermissionDenied(message)
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
         """Only the rows the user may perform `action` on (NetBox's contract)."""

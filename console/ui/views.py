@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django_tables2 import RequestConfig
 
-from console.tenancy.querysets import VIEW, can
+from console.tenancy.querysets import CHANGE, VIEW, can
 
 from .htmx import render_page_or_partial
 from .objects import get_object_for
@@ -37,6 +37,17 @@ def in_current_region(request: HttpRequest, queryset):
     if request.user.is_operator:
         return queryset.filter(project__region=tenancy.region)
     return queryset.filter(project=tenancy.project)
+
+
+class CreateInProjectMixin:
+    """A create page for the current project: its administrators only (403 for others)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        project = request.tenancy.project
+        if project is None or not can(request.user, CHANGE, project.pk):
+            raise PermissionDenied
+        self.project = project
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ObjectListView(View):
