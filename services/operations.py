@@ -351,11 +351,19 @@ def blocking_endpoints(service: EndpointService) -> int:
 def delete_service(user, service_id) -> EndpointService:
     """Delete a tenant's own service (S11): never a system service, never while an endpoint
     is 已接受 or 创建中. It turns 删除中, then a background task removes it."""
+    return _take_down(user, service_id, system=False)
+
+
+def _take_down(user, service_id, system: bool) -> EndpointService:
+    """删除中 for a tenant's service (delete) or a cloud service (retire, operators), refused
+    while an endpoint is 已接受 or 创建中; a background task then removes it."""
     with transaction.atomic():
         service = _locked_service(user, service_id, CHANGE)
-        if service.is_system:
+        if service.is_system != system:
             raise ValidationError(
-                _("Cloud services are provided by the platform and cannot be deleted.")
+                _("Only cloud services are retired here.")
+                if system
+                else _("Cloud services are provided by the platform and cannot be deleted.")
             )
         blocking = blocking_endpoints(service)
         if blocking:
@@ -371,13 +379,8 @@ def delete_service(user, service_id) -> EndpointService:
             )
         before = service.start_deletion()
         service.save(update_fields=["status", "updated_at"])
-        record(
-            user,
-            "service.delete",
-            service,
-            before={"status": before},
-            after={"status": service.status},
-        )
+        action = "service.retire" if system else "service.delete"
+        record(user, action, service, before={"status": before}, after={"status": service.status})
         transaction.on_commit(lambda: enqueue_deletion(service.pk), robust=True)
     return service
 
@@ -486,28 +489,4 @@ def update_system_service(user, service_id, *, description: str) -> EndpointServ
 def retire_system_service(user, service_id) -> EndpointService:
     """Take a cloud service away: like a tenant's delete, refused while endpoints use it."""
     require_operator(user, _("Only platform operators manage cloud services."))
-    with transaction.atomic():
-        service = _locked_service(user, service_id, CHANGE)
-        if not service.is_system:
-            raise ValidationError(_("Only cloud services are retired here."))
-        blocking = blocking_endpoints(service)
-        if blocking:
-            raise ValidationError(
-                ngettext(
-                    "%(count)d endpoint is accepted or being created on this service. It must be deleted first.",
-                    "%(count)d endpoints are accepted or being created on this service. They must be deleted first.",
-                    blocking,
-                )
-                % {"count": blocking}
-            )
-        before = service.start_deletion()
-        service.save(update_fields=["status", "updated_at"])
-        record(
-            user,
-            "service.retire",
-            service,
-            before={"status": before},
-            after={"status": service.status},
-        )
-        transaction.on_commit(lambda: enqueue_deletion(service.pk), robust=True)
-    return service
+    return _take_down(user, service_id, system=True)

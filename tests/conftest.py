@@ -21,3 +21,9 @@ def login(client, demo_data):
         return client
 
     return _login
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo data, committed, so that every thread's own connection sees it."""
+    return demo.seed(password=settings.DEMO_PASSWORD)

@@ -15,26 +15,22 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished
-from django.utils import translation
 
-from console import demo
 from console.audit.models import AuditRecord
 from console.network.models import VPC, DNSRecord, Subnet
 from console.quotas.limits import ENDPOINT
 from console.quotas.models import Quota
 from console.tenancy.models import Project, User
-from console.tenancy.querysets import project_roles
 from endpoints.models import Endpoint, EndpointStatus
 from endpoints.operations import create_endpoint
 from services.models import EndpointService
+from tests.concurrency import race, unexpected
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -47,12 +43,6 @@ ROUNDS = 3
 DNS_SERVICE = "cn.ctyun.cn-gzt.dns"
 SMALL_SUBNET = "subnet-50b7"  # 192.168.2.0/28, gateway .1, nothing in it
 BIG_SUBNET = "subnet-c8a1"  # 192.168.0.0/24
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """The demo data, committed, so that every thread's own connection sees it."""
-    return demo.seed(password=settings.DEMO_PASSWORD)
 
 
 @pytest.fixture
@@ -75,50 +65,6 @@ def failed_tasks():
 
 def tracebacks(failures) -> str:
     return "\n".join(error.traceback for result in failures for error in result.errors)
-
-
-@dataclass
-class Outcome:
-    username: str
-    value: Any = None
-    error: BaseException | None = None
-
-
-def race(*calls: tuple[str, Callable[[User], Any]]) -> list[Outcome]:
-    """Run each call as its user in a thread of its own, all released together by a barrier.
-
-    A thread opens its connection and loads its user before the barrier, so the race starts
-    at the operation itself; it closes its connection at the end."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [Outcome(username) for username, _ in calls]
-
-    def worker(outcome: Outcome, call: Callable[[User], Any]) -> None:
-        try:
-            with translation.override("en"):
-                user = User.objects.get(username=outcome.username)
-                project_roles(user)  # the role cache: one query fewer after the barrier
-                barrier.wait(timeout=30)
-                outcome.value = call(user)
-        except BaseException as exc:  # reported by the test, whatever it is
-            barrier.abort()  # never leave the other threads waiting
-            outcome.error = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(outcome, call), daemon=True)
-        for outcome, (_, call) in zip(outcomes, calls, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return outcomes
-
-
-def unexpected(outcomes: list[Outcome], allowed: tuple[type[BaseException], ...] = ()) -> list:
-    return [o.error for o in outcomes if o.error is not None and not isinstance(o.error, allowed)]
 
 
 @dataclass

@@ -116,7 +116,7 @@ def test_a_cloud_service_in_use_is_not_retired(login, web, demo_data):
     response = login("operator").post(
         reverse("operator:system_services"), {"_action": "retire", "service": dns.pk}, follow=True
     )
-    assert "须先删除" in html(response)
+    assert "无法删除" in html(response)
     assert EndpointService.objects.get(pk=dns.pk).status == "available"
 
 

@@ -7,29 +7,23 @@ tests run with transaction=True and seed the demo data themselves.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.db.models import Max
-from django.utils import translation
 
-from console import demo
 from console.audit.models import AuditRecord
 from console.network.models import VPC, LoadBalancer
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.models import Quota
 from console.tenancy.models import Project, User
-from console.tenancy.querysets import project_roles
 from endpoints.models import Endpoint, EndpointStatus
 from services.models import BackendType, EndpointService
 from services.operations import Port, create_service, decide_connections
+from tests.concurrency import race, unexpected
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -40,56 +34,6 @@ pytestmark = [
 
 ROUNDS = 5
 DECISION_ACTIONS = ("connection.accept", "connection.reject")
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """The demo data, committed, so that every thread's own connection sees it."""
-    return demo.seed(password=settings.DEMO_PASSWORD)
-
-
-@dataclass
-class Outcome:
-    username: str
-    value: Any = None
-    error: BaseException | None = None
-
-
-def race(*calls: tuple[str, Callable[[User], Any]]) -> list[Outcome]:
-    """Run each call as its user in a thread of its own, all released together by a barrier.
-
-    A thread opens its connection and loads its user before the barrier, so the race starts
-    at the operation itself; it closes its connection at the end."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [Outcome(username) for username, _ in calls]
-
-    def worker(outcome: Outcome, call: Callable[[User], Any]) -> None:
-        try:
-            with translation.override("en"):
-                user = User.objects.get(username=outcome.username)
-                project_roles(user)  # the role cache: one query fewer after the barrier
-                barrier.wait(timeout=30)
-                outcome.value = call(user)
-        except BaseException as exc:  # reported by the test, whatever it is
-            barrier.abort()  # never leave the other threads waiting
-            outcome.error = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(outcome, call), daemon=True)
-        for outcome, (_, call) in zip(outcomes, calls, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return outcomes
-
-
-def unexpected(outcomes: list[Outcome], allowed: tuple[type[BaseException], ...] = ()) -> list:
-    return [o.error for o in outcomes if o.error is not None and not isinstance(o.error, allowed)]
 
 
 def last_audit_id() -> int:
