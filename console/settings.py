@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "console.ui",
     "services",
     "endpoints",
+    "api",
 ]
 
 MIDDLEWARE = [

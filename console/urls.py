@@ -4,16 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from api import views as api_views
 from console.audit.views import ActivityLogView
 from console.quotas import views as quota_views
 from console.tenancy import views as tenancy_views
 from console.ui.help import help_page
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="endpoints:list"), name="home"),
+    path("", login_not_required(api_views.home), name="home"),
     path("login/", tenancy_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -41,5 +41,6 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("activity/", ActivityLogView.as_view(), name="activity"),
     path("operations/", include("console.operator.urls")),
+    path("", include("api.urls")),  # VPCEP API v1: /v1/{project_id}/...
     path("admin/", admin.site.urls),
 ]

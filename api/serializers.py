@@ -1,0 +1,70 @@
+"""JSON shapes of VPCEP API v1, as the official SDK's models spell them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.models import EndpointService
+
+
+def timestamp(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def ports(service: EndpointService) -> list[dict]:
+    return [
+        {"client_port": p.terminal_port, "server_port": p.service_port, "protocol": p.protocol}
+        for p in service.ports.all()
+    ]
+
+
+def tags(obj) -> list[dict]:
+    return [{"key": t.key, "value": t.value} for t in obj.tags.all()]
+
+
+def service(obj: EndpointService) -> dict:
+    """ServiceList / the create and show responses."""
+    backend = obj.backend
+    return {
+        "id": str(obj.pk),
+        "port_id": str(backend.pk) if backend else None,
+        "service_name": obj.service_name,
+        "server_type": obj.backend_type or None,
+        "vpc_id": str(obj.vpc_id) if obj.vpc_id else None,
+        "approval_enabled": obj.approval_enabled,
+        "status": obj.status,
+        "service_type": obj.service_type,
+        "created_at": timestamp(obj.created_at),
+        "updated_at": timestamp(obj.updated_at),
+        "project_id": obj.project.project_id,
+        "domain_id": obj.project.account.domain_id,
+        "ports": ports(obj),
+        "ip": backend.ip_address if backend else None,
+        "tags": tags(obj),
+        "connection_count": getattr(obj, "connection_count", None),
+        "tcp_proxy": "close",
+        "description": obj.description,
+    }
+
+
+def public_service(obj: EndpointService) -> dict:
+    """EndpointService of …/public: a cloud service anyone may connect to."""
+    return {
+        "id": str(obj.pk),
+        "owner": obj.project.account.name,
+        "service_name": obj.service_name,
+        "service_type": obj.service_type,
+        "created_at": timestamp(obj.created_at),
+        "is_charge": False,
+    }
+
+
+def described_service(obj: EndpointService) -> dict:
+    """ListServiceDescribeDetailsResponse: what 验证 answers when the service is found."""
+    return {
+        "id": str(obj.pk),
+        "service_name": obj.service_name,
+        "service_type": obj.service_type,
+        "created_at": timestamp(obj.created_at),
+        "is_charge": False,
+    }
