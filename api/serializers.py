@@ -68,3 +68,53 @@ def described_service(obj: EndpointService) -> dict:
         "created_at": timestamp(obj.created_at),
         "is_charge": False,
     }
+
+
+def connection(endpoint) -> dict:
+    """ConnectionEndpoints: an endpoint as its service's owner sees it."""
+    return {
+        "id": str(endpoint.pk),
+        "marker_id": endpoint.packet_id,
+        "created_at": timestamp(endpoint.created_at),
+        "updated_at": timestamp(endpoint.updated_at),
+        "domain_id": endpoint.project.account.domain_id,
+        "status": endpoint.status,
+        "description": "",
+    }
+
+
+def permission(record) -> dict:
+    return {
+        "id": str(record.pk),
+        "permission": record.principal,
+        "permission_type": "domainId",
+        "description": "",
+        "created_at": timestamp(record.created_at),
+    }
+
+
+def endpoint(obj) -> dict:
+    """EndpointResponseBody / the create response."""
+    return {
+        "id": str(obj.pk),
+        "service_type": obj.service.service_type,
+        "status": obj.status,
+        "active_status": ["active"],
+        "endpoint_service_name": obj.service.service_name,
+        "marker_id": obj.packet_id,
+        "endpoint_service_id": str(obj.service_id),
+        "enable_dns": obj.private_dns,
+        "dns_names": [obj.domain_name] if obj.domain_name else [],
+        "ip": obj.node_ip,
+        "vpc_id": str(obj.vpc_id),
+        "subnet_id": str(obj.subnet_id) if obj.subnet_id else None,
+        "created_at": timestamp(obj.created_at),
+        "updated_at": timestamp(obj.updated_at),
+        "project_id": obj.project.project_id,
+        "tags": tags(obj),
+        "whitelist": [],
+        "enable_whitelist": False,
+        "routetables": [str(t.pk) for t in obj.route_tables.all()],
+        "description": "",
+        "error": [{"error_code": "VPCEP.0500", "error_message": obj.error}] if obj.error else [],
+    }

@@ -13,4 +13,40 @@ urlpatterns = [
     path(f"{SERVICES}/public", views.PublicServicesView.as_view(), name="public_services"),
     path(f"{SERVICES}/describe", views.DescribeServiceView.as_view(), name="describe_service"),
     path(f"{SERVICES}/<str:service_id>", views.ServiceView.as_view(), name="service"),
+    path(
+        f"{SERVICES}/<str:service_id>/connections",
+        views.ConnectionsView.as_view(),
+        name="connections",
+    ),
+    path(
+        f"{SERVICES}/<str:service_id>/connections/action",
+        views.ConnectionsActionView.as_view(),
+        name="connections_action",
+    ),
+    path(
+        f"{SERVICES}/<str:service_id>/permissions",
+        views.PermissionsView.as_view(),
+        name="permissions",
+    ),
+    path(
+        f"{SERVICES}/<str:service_id>/permissions/action",
+        views.PermissionsActionView.as_view(),
+        name="permissions_action",
+    ),
+    path(
+        f"{SERVICES}/<str:service_id>/permissions/batch-create",
+        views.PermissionsBatchCreateView.as_view(),
+        name="permissions_batch_create",
+    ),
+    path(
+        f"{SERVICES}/<str:service_id>/permissions/batch-delete",
+        views.PermissionsBatchDeleteView.as_view(),
+        name="permissions_batch_delete",
+    ),
+    path("v1/<str:project_id>/vpc-endpoints", views.EndpointsView.as_view(), name="endpoints"),
+    path(
+        "v1/<str:project_id>/vpc-endpoints/<str:endpoint_id>",
+        views.EndpointView.as_view(),
+        name="endpoint",
+    ),
 ]

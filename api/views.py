@@ -4,12 +4,13 @@ the provider's shape, never an HTML page."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,15 +19,21 @@ from django.views.decorators.csrf import csrf_exempt
 
 from console.quotas.limits import DEFAULT_LIMITS
 from console.quotas.usage import usage_rows
+from console.states import TransitionError
 from console.tenancy.models import Project
-from console.tenancy.querysets import VIEW
-from console.ui.forms import is_uuid
+from console.tenancy.querysets import APPROVE, VIEW
+from console.ui.forms import is_uuid, parse_ids
+from console.ui.objects import get_object_for
+from endpoints import operations as endpoint_ops
+from endpoints.models import Endpoint
 from endpoints.operations import connectable_services, find_service
-from services.models import EndpointService, ServiceStatus
+from services import operations as service_ops
+from services.models import BackendType, EndpointService, ServiceStatus
+from services.operations import Port
 
 from . import serializers
 from .auth import authenticate
-from .errors import FORBIDDEN, INVALID, NOT_FOUND, ApiError, error_response
+from .errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, ApiError, error_response
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,8 @@ class ApiView(View):
             return super().dispatch(request, *args, **kwargs)
         except ApiError as exc:
             return exc.response()
+        except TransitionError as exc:
+            return error_response(409, CONFLICT, "; ".join(_messages(exc)))
         except ValidationError as exc:
             return error_response(400, INVALID, "; ".join(_messages(exc)))
         except PermissionDenied as exc:
@@ -84,10 +93,35 @@ class ApiView(View):
         return project
 
 
+# The operations' field names, as the API's requests spell them.
+API_FIELDS = {
+    "vpc": "vpc_id",
+    "backend": "port_id",
+    "backend_type": "server_type",
+    "name": "service_name",
+    "service": "endpoint_service_id",
+    "subnet": "subnet_id",
+    "route_tables": "routetables",
+    "principals": "permissions",
+    "terminal_port": "client_port",
+    "service_port": "server_port",
+}
+
+
+def api_field(key: str) -> str:
+    """ports.2.terminal_port -> ports[2].client_port; vpc -> vpc_id."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        return (
+            f"{API_FIELDS.get(parts[0], parts[0])}[{parts[1]}].{API_FIELDS.get(parts[2], parts[2])}"
+        )
+    return API_FIELDS.get(key, key)
+
+
 def _messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [
-            f"{field}: {message}"
+            message if field == "__all__" else f"{api_field(field)}: {message}"
             for field, errors in exc.message_dict.items()
             for message in errors
         ]
@@ -135,6 +169,133 @@ class QuotasView(ApiView):
         return JsonResponse({"quotas": {"resources": resources}})
 
 
+# --- writing: the same operations as the console -----------------------------------------------
+
+
+def json_body(request: HttpRequest) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, INVALID, "The request body is not JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, INVALID, "The request body must be a JSON object.")
+    return data
+
+
+def refuse(data: dict, unsupported: dict[str, object]) -> None:
+    """Fields the console does not support: refused when they would change the meaning."""
+    for field, harmless in unsupported.items():
+        if field in data and data[field] not in (None, harmless):
+            raise ApiError(400, INVALID, f"{field} is not supported by this console.")
+
+
+def listed(data: dict, name: str) -> list:
+    value = data.get(name) or []
+    if not isinstance(value, list):
+        raise ApiError(400, INVALID, f"{name} must be a list.")
+    return value
+
+
+def tag_pairs(data: dict) -> list[tuple[str, str]]:
+    pairs = []
+    for tag in listed(data, "tags"):
+        if not isinstance(tag, dict):
+            raise ApiError(400, INVALID, "tags must be a list of {key, value} objects.")
+        pairs.append((str(tag.get("key", "")), str(tag.get("value", "") or "")))
+    return pairs
+
+
+def _port_number(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(400, INVALID, f"{field} must be a whole number from 1 to 65535.")
+    return value
+
+
+def service_ports(data: dict) -> list[Port]:
+    ports = []
+    for row, port in enumerate(listed(data, "ports")):
+        if not isinstance(port, dict):
+            raise ApiError(
+                400,
+                INVALID,
+                "ports must be a list of {client_port, server_port, protocol} objects.",
+            )
+        ports.append(
+            Port(
+                str(port.get("protocol") or "TCP").upper(),
+                _port_number(port.get("server_port"), f"ports[{row}].server_port"),
+                _port_number(port.get("client_port"), f"ports[{row}].client_port"),
+            )
+        )
+    return ports
+
+
+def _reloaded_service(request, project, service_id) -> dict:
+    return serializers.service(_service_queryset(request, project).get(pk=service_id))
+
+
+class ServiceCreateMixin:
+    def post(self, request: HttpRequest):
+        data = json_body(request)
+        refuse(
+            data,
+            {
+                "ip": "",
+                "snat_network_id": "",
+                "pool_id": "",
+                "tcp_proxy": "close",
+                "ip_version": "ipv4",
+                "enable_policy": False,
+            },
+        )
+        if data.get("service_type", "interface") != "interface":
+            raise ApiError(
+                400,
+                INVALID,
+                "service_type: only interface services can be created; gateway services are the platform's.",
+            )
+        server_type = data.get("server_type")
+        if server_type not in BackendType.values:
+            raise ApiError(400, INVALID, "server_type must be LB (load balancer) or VM (server).")
+        service = service_ops.create_service(
+            request.user,
+            self.project,
+            vpc_id=data.get("vpc_id") if is_uuid(data.get("vpc_id")) else None,
+            backend_type=server_type,
+            backend_id=data.get("port_id") if is_uuid(data.get("port_id")) else None,
+            ports=service_ports(data),
+            name=str(data.get("service_name") or ""),
+            approval_enabled=bool(data.get("approval_enabled", False)),
+            tags=tag_pairs(data),
+        )
+        return JsonResponse(_reloaded_service(request, self.project, service.pk))
+
+
+class ServiceChangeMixin:
+    def put(self, request: HttpRequest, service_id: str):
+        data = json_body(request)
+        self._own(request, service_id)
+        for field in ("service_name", "ports", "port_id", "ip"):
+            if field in data:
+                raise ApiError(400, INVALID, f"{field} cannot be changed after creation.")
+        refuse(data, {"tcp_proxy": "close"})
+        if "approval_enabled" in data:
+            service_ops.set_approval(request.user, service_id, bool(data["approval_enabled"]))
+        return JsonResponse(_reloaded_service(request, self.project, service_id))
+
+    def delete(self, request: HttpRequest, service_id: str):
+        self._own(request, service_id)
+        service_ops.delete_service(request.user, service_id)
+        return HttpResponse(status=204)
+
+    def _own(self, request, service_id):
+        if (
+            not is_uuid(service_id)
+            or not _service_queryset(request, self.project).filter(pk=service_id).exists()
+        ):
+            raise Http404
+
+
 SERVICE_DETAIL = ("project__account", "vpc", "load_balancer", "server")
 
 
@@ -148,7 +309,7 @@ def _service_queryset(request, project):
     )
 
 
-class ServicesView(ApiView):
+class ServicesView(ServiceCreateMixin, ApiView):
     """GET …/vpc-endpoint-services: the project's own services, filtered, sorted, paged."""
 
     def get(self, request: HttpRequest):
@@ -176,7 +337,7 @@ class ServicesView(ApiView):
         )
 
 
-class ServiceView(ApiView):
+class ServiceView(ServiceChangeMixin, ApiView):
     def get(self, request: HttpRequest, service_id: str):
         service = _service_queryset(request, self.project).filter(pk=service_id).first()
         if service is None:
@@ -237,3 +398,229 @@ def home(request: HttpRequest):
     ):
         return VersionsView.as_view()(request)
     return redirect("endpoints:list")
+
+
+def _decidable_service(request, project, service_id) -> EndpointService:
+    """The project's service, for its approvers: 404 elsewhere, 403 without the role."""
+    if not is_uuid(service_id):
+        raise Http404
+    return get_object_for(
+        request.user, EndpointService.objects.filter(project=project), APPROVE, pk=service_id
+    )
+
+
+class ConnectionsView(ApiView):
+    def get(self, request: HttpRequest, service_id: str):
+        service = _decidable_service(request, self.project, service_id)
+        queryset = (
+            Endpoint.objects.restrict(request.user, APPROVE)
+            .filter(service=service)
+            .select_related("project__account")
+        )
+        if endpoint_id := request.GET.get("id"):
+            queryset = queryset.filter(pk=endpoint_id) if is_uuid(endpoint_id) else queryset.none()
+        if marker := request.GET.get("marker_id"):
+            queryset = queryset.filter(packet_id=marker) if marker.isdigit() else queryset.none()
+        if status := request.GET.get("status"):
+            queryset = queryset.filter(status=status)
+        key = choice_param(request, "sort_key", ("created_at", "updated_at"), "created_at")
+        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
+        limit, offset = (
+            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "offset", 0, 0, 10**9),
+        )
+        total = queryset.count()
+        page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
+            offset : offset + limit
+        ]
+        return JsonResponse(
+            {"connections": [serializers.connection(e) for e in page], "total_count": total}
+        )
+
+
+class ConnectionsActionView(ApiView):
+    """receive (接受) or reject (拒绝) connections."""
+
+    def post(self, request: HttpRequest, service_id: str):
+        data = json_body(request)
+        decision = {"receive": "accept", "reject": "reject"}.get(data.get("action"))
+        if decision is None:
+            raise ApiError(400, INVALID, "action must be receive or reject.")
+        ids = [i for i in listed(data, "endpoints") if is_uuid(i)]
+        if len(ids) != len(listed(data, "endpoints")):
+            raise ApiError(400, INVALID, "endpoints must be a list of endpoint IDs.")
+        service = _decidable_service(request, self.project, service_id)
+        service_ops.decide_connections(request.user, service.pk, ids, decision)
+        endpoints = Endpoint.objects.filter(service=service, pk__in=ids).select_related(
+            "project__account"
+        )
+        return JsonResponse({"connections": [serializers.connection(e) for e in endpoints]})
+
+
+class PermissionsView(ApiView):
+    def get(self, request: HttpRequest, service_id: str):
+        service = self.visible(request, service_id)
+        records = service.permissions.all()
+        if principal := request.GET.get("permission"):
+            records = records.filter(principal__icontains=principal)
+        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
+        choice_param(request, "sort_key", ("created_at",), "created_at")
+        limit, offset = (
+            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "offset", 0, 0, 10**9),
+        )
+        total = records.count()
+        page = records.order_by(("-" if direction == "desc" else "") + "created_at", "pk")[
+            offset : offset + limit
+        ]
+        return JsonResponse(
+            {"permissions": [serializers.permission(p) for p in page], "total_count": total}
+        )
+
+    def visible(self, request, service_id) -> EndpointService:
+        service = (
+            _service_queryset(request, self.project).filter(pk=service_id).first()
+            if is_uuid(service_id)
+            else None
+        )
+        if service is None:
+            raise Http404
+        return service
+
+
+class PermissionsActionView(PermissionsView):
+    """add or remove whitelist records by principal."""
+
+    def get(self, request, service_id):
+        return self.http_method_not_allowed(request)
+
+    def post(self, request: HttpRequest, service_id: str):
+        data = json_body(request)
+        principals = [str(p) for p in listed(data, "permissions")]
+        service = self.visible(request, service_id)
+        if data.get("action") == "add":
+            service_ops.add_permissions(request.user, service.pk, principals)
+        elif data.get("action") == "remove":
+            ids = dict(service.permissions.values_list("principal", "pk"))
+            unknown = [p for p in principals if p not in ids]
+            if unknown:
+                raise ApiError(
+                    400, INVALID, f"permissions: {', '.join(unknown)} is not on the whitelist."
+                )
+            service_ops.remove_permissions(request.user, service.pk, [ids[p] for p in principals])
+        else:
+            raise ApiError(400, INVALID, "action must be add or remove.")
+        return JsonResponse({"permissions": principals, "permission_type": "domainId"})
+
+
+class PermissionsBatchCreateView(PermissionsActionView):
+    def post(self, request: HttpRequest, service_id: str):
+        data = json_body(request)
+        entries = listed(data, "permissions")
+        if not all(isinstance(e, dict) for e in entries):
+            raise ApiError(
+                400, INVALID, "permissions must be a list of {permission, description} objects."
+            )
+        service = self.visible(request, service_id)
+        added = service_ops.add_permissions(
+            request.user, service.pk, [str(e.get("permission", "")) for e in entries]
+        )
+        return JsonResponse({"permissions": [serializers.permission(p) for p in added]})
+
+
+class PermissionsBatchDeleteView(PermissionsActionView):
+    def post(self, request: HttpRequest, service_id: str):
+        data = json_body(request)
+        entries = listed(data, "permissions")
+        ids = parse_ids([str(e.get("id", "")) for e in entries if isinstance(e, dict)])
+        if len(ids) != len(entries) or not ids:
+            raise ApiError(400, INVALID, "permissions must be a list of {id} objects.")
+        service = self.visible(request, service_id)
+        service_ops.remove_permissions(request.user, service.pk, ids)
+        return JsonResponse({})
+
+
+def _endpoint_queryset(request, project):
+    return (
+        Endpoint.objects.restrict(request.user, VIEW)
+        .filter(project=project)
+        .select_related("service", "project")
+        .prefetch_related("tags", "route_tables")
+    )
+
+
+class EndpointsView(ApiView):
+    def get(self, request: HttpRequest):
+        queryset = _endpoint_queryset(request, self.project)
+        if name := request.GET.get("endpoint_service_name"):
+            queryset = queryset.filter(service__service_name__icontains=name)
+        if vpc_id := request.GET.get("vpc_id"):
+            queryset = queryset.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else queryset.none()
+        if endpoint_id := request.GET.get("id"):
+            queryset = queryset.filter(pk=endpoint_id) if is_uuid(endpoint_id) else queryset.none()
+        key = choice_param(request, "sort_key", ("created_at", "updated_at"), "created_at")
+        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
+        limit, offset = (
+            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "offset", 0, 0, 10**9),
+        )
+        total = queryset.count()
+        page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
+            offset : offset + limit
+        ]
+        return JsonResponse(
+            {"endpoints": [serializers.endpoint(e) for e in page], "total_count": total}
+        )
+
+    def post(self, request: HttpRequest):
+        data = json_body(request)
+        refuse(
+            data,
+            {
+                "port_ip": "",
+                "whitelist": [],
+                "enable_whitelist": False,
+                "policy_statement": [],
+                "policy_document": {},
+                "ip_version": "ipv4",
+                "ipv6_address": "",
+            },
+        )
+        tables = [str(t) for t in listed(data, "routetables")]
+        endpoint = endpoint_ops.create_endpoint(
+            request.user,
+            self.project,
+            service_id=data.get("endpoint_service_id")
+            if is_uuid(data.get("endpoint_service_id"))
+            else None,
+            vpc_id=data.get("vpc_id") if is_uuid(data.get("vpc_id")) else None,
+            subnet_id=data.get("subnet_id") if is_uuid(data.get("subnet_id")) else None,
+            route_table_ids=[t for t in tables if is_uuid(t)]
+            + (["invalid"] if not all(map(is_uuid, tables)) else []),
+            private_dns=bool(data.get("enable_dns", False)),
+            tags=tag_pairs(data),
+        )
+        return JsonResponse(
+            serializers.endpoint(_endpoint_queryset(request, self.project).get(pk=endpoint.pk))
+        )
+
+
+class EndpointView(ApiView):
+    def get(self, request: HttpRequest, endpoint_id: str):
+        endpoint = (
+            _endpoint_queryset(request, self.project).filter(pk=endpoint_id).first()
+            if is_uuid(endpoint_id)
+            else None
+        )
+        if endpoint is None:
+            raise Http404
+        return JsonResponse(serializers.endpoint(endpoint))
+
+    def delete(self, request: HttpRequest, endpoint_id: str):
+        if (
+            not is_uuid(endpoint_id)
+            or not _endpoint_queryset(request, self.project).filter(pk=endpoint_id).exists()
+        ):
+            raise Http404
+        endpoint_ops.delete_endpoint(request.user, endpoint_id)
+        return HttpResponse(status=204)

@@ -195,6 +195,27 @@ def create_service(
     return service
 
 
+def set_approval(user, service_id, enabled: bool) -> EndpointService:
+    """Turn connection approval (连接审批) on or off. Connections already made keep their state."""
+    with transaction.atomic():
+        service = _locked_service(user, service_id, CHANGE)
+        if service.is_system:
+            raise ValidationError(
+                _("Cloud services are provided by the platform and cannot be changed.")
+            )
+        before = service.approval_enabled
+        service.approval_enabled = bool(enabled)
+        service.save(update_fields=["approval_enabled", "updated_at"])
+        record(
+            user,
+            "service.edit",
+            service,
+            before={"approval_enabled": before},
+            after={"approval_enabled": service.approval_enabled},
+        )
+    return service
+
+
 def enqueue_provision(service_id) -> None:
     from .tasks import provision_service
 
