@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .openapi import openapi
 
 app_name = "api"
 
@@ -8,6 +9,7 @@ SERVICES = "v1/<str:project_id>/vpc-endpoint-services"
 
 urlpatterns = [
     path("v1", views.VersionsView.as_view(), {"version": "v1"}, name="version"),
+    path("v1/openapi.json", openapi, name="openapi"),
     path("v1/<str:project_id>/quotas", views.QuotasView.as_view(), name="quotas"),
     path(SERVICES, views.ServicesView.as_view(), name="services"),
     path(f"{SERVICES}/public", views.PublicServicesView.as_view(), name="public_services"),

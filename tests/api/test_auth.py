@@ -16,12 +16,14 @@ from .conftest import project_id
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def signed(site, ak, sk, method, path, body=None, date=None):
+def signed(site, ak, sk, method, path, body=None, date=None, raw=None):
+    """A request signed by the SDK's own Signer (body: JSON-able; raw: bytes as they are)."""
     host = urlparse(site.url).netloc
     headers = {"Content-Type": "application/json"}
     if date:
         headers["X-Sdk-Date"] = date.strftime("%Y%m%dT%H%M%SZ")
-    raw = json.dumps(body).encode() if body is not None else b""
+    if raw is None:
+        raw = json.dumps(body).encode() if body is not None else b""
     request = SdkRequest(
         method=method,
         schema="http",

@@ -1,0 +1,39 @@
+"""The OpenAPI document describes exactly the API's URLs (issue 6)."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, get_resolver
+
+from api.openapi import DOCUMENT
+
+pytestmark = pytest.mark.django_db
+
+
+def api_routes() -> set[str]:
+    [api] = [p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "api"]
+    names = {
+        "project_id": "project_id",
+        "service_id": "vpc_endpoint_service_id",
+        "endpoint_id": "vpc_endpoint_id",
+    }
+    routes = set()
+    for pattern in api.url_patterns:
+        assert isinstance(pattern, URLPattern)
+        route = "/" + re.sub(
+            r"<str:(\w+)>", lambda m: "{" + names[m[1]] + "}", str(pattern.pattern)
+        )
+        routes.add(route)
+    return routes - {"/v1/openapi.json"}
+
+
+def test_every_api_url_is_documented_and_nothing_else(client):
+    response = client.get("/v1/openapi.json")
+    assert response.status_code == 200 and response.json()["openapi"].startswith("3.")
+    assert set(DOCUMENT["paths"]) == api_routes() | {"/"}
+
+
+def test_every_reference_resolves():
+    text = str(DOCUMENT)
+    for name in re.findall(r"#/components/schemas/(\w+)", text):
+        assert name in DOCUMENT["components"]["schemas"], name
