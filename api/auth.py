@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, quote
 
+from cryptography.fernet import InvalidToken
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from .errors import UNAUTHORIZED, ApiError
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 MAX_SKEW = timedelta(minutes=15)
+log = logging.getLogger(__name__)
 AUTH_RE = re.compile(
     rf"^{ALGORITHM}\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<sig>[0-9a-fA-F]+)$"
 )
@@ -42,10 +45,17 @@ def canonical_query(query_string: str) -> str:
     return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in pairs)
 
 
+def _header(request: HttpRequest, name: str) -> str:
+    # WSGI hands header bytes over as latin-1; the SDK signed the UTF-8 text.
+    value = (request.headers.get(name) or "").strip()
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 def string_to_sign(request: HttpRequest, signed_headers: list[str], date: str) -> str:
-    headers = "".join(
-        f"{name}:{(request.headers.get(name) or '').strip()}\n" for name in signed_headers
-    )
+    headers = "".join(f"{name}:{_header(request, name)}\n" for name in signed_headers)
     payload = hashlib.sha256(request.body or b"").hexdigest()
     canonical = "\n".join(
         [
@@ -88,8 +98,13 @@ def authenticate(request: HttpRequest) -> AccessKey:
         raise _fail("The access key does not exist.")
     if not key.is_active or not key.user.is_active:
         raise _fail("The access key is disabled.")
+    try:
+        secret = key.secret
+    except InvalidToken:  # SECRET_KEY rotated without ACCESS_KEY_ENCRYPTION_KEY: say so, in the log
+        log.error("Access key %s cannot be decrypted: was SECRET_KEY changed?", key.access_key_id)
+        raise _fail("The access key cannot be used; create a new one on My credentials.") from None
     expected = hmac.new(
-        key.secret.encode(), string_to_sign(request, signed_headers, date).encode(), hashlib.sha256
+        secret.encode(), string_to_sign(request, signed_headers, date).encode(), hashlib.sha256
     )
     if not hmac.compare_digest(expected.hexdigest(), match["sig"].lower()):
         raise _fail(

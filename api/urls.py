@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 from .openapi import openapi
@@ -51,4 +51,5 @@ urlpatterns = [
         views.EndpointView.as_view(),
         name="endpoint",
     ),
+    re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),  # JSON, never an HTML 404
 ]

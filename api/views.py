@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -54,6 +55,10 @@ class ApiView(View):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs):
         try:
+            if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+                "QUERY_STRING", ""
+            ):
+                raise ApiError(400, INVALID, "NUL characters are not accepted.")
             if self.authenticated:
                 request.user = authenticate(request).user
             if "project_id" in kwargs:
@@ -61,6 +66,8 @@ class ApiView(View):
             return super().dispatch(request, *args, **kwargs)
         except ApiError as exc:
             return exc.response()
+        except RequestDataTooBig:
+            return error_response(413, INVALID, "The request body is too large.")
         except TransitionError as exc:
             return error_response(409, CONFLICT, "; ".join(_messages(exc)))
         except ValidationError as exc:
@@ -128,13 +135,25 @@ def _messages(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
+NUMBER = re.compile(r"[0-9]{1,10}")
+
+
 def int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
     raw = request.GET.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
         raise ApiError(400, INVALID, f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
+
+
+def sort_key(request: HttpRequest, allowed: tuple[str, ...] = ("created_at", "updated_at")) -> str:
+    """The SDK documents create_at/update_at; the fields are created_at/updated_at: both do."""
+    value = request.GET.get("sort_key") or "created_at"
+    value = {"create_at": "created_at", "update_at": "updated_at"}.get(value, value)
+    if value not in allowed:
+        raise ApiError(400, INVALID, f"sort_key must be one of {', '.join(allowed)}.")
+    return value
 
 
 def choice_param(request: HttpRequest, name: str, choices: tuple[str, ...], default: str) -> str:
@@ -175,11 +194,20 @@ class QuotasView(ApiView):
 def json_body(request: HttpRequest) -> dict:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, INVALID, "The request body is not JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(400, INVALID, "The request body must be a JSON object.")
+    if b"\\u0000" in request.body or b"\x00" in request.body:  # PostgreSQL text cannot hold NUL
+        raise ApiError(400, INVALID, "NUL characters are not accepted.")
     return data
+
+
+def boolean(data: dict, name: str, default: bool = False) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ApiError(400, INVALID, f"{name} must be true or false.")
+    return value
 
 
 def refuse(data: dict, unsupported: dict[str, object]) -> None:
@@ -265,7 +293,7 @@ class ServiceCreateMixin:
             backend_id=data.get("port_id") if is_uuid(data.get("port_id")) else None,
             ports=service_ports(data),
             name=str(data.get("service_name") or ""),
-            approval_enabled=bool(data.get("approval_enabled", False)),
+            approval_enabled=boolean(data, "approval_enabled"),
             tags=tag_pairs(data),
         )
         return JsonResponse(_reloaded_service(request, self.project, service.pk))
@@ -278,9 +306,9 @@ class ServiceChangeMixin:
         for field in ("service_name", "ports", "port_id", "ip"):
             if field in data:
                 raise ApiError(400, INVALID, f"{field} cannot be changed after creation.")
-        refuse(data, {"tcp_proxy": "close"})
+        refuse(data, {"tcp_proxy": "close", "description": ""})
         if "approval_enabled" in data:
-            service_ops.set_approval(request.user, service_id, bool(data["approval_enabled"]))
+            service_ops.set_approval(request.user, service_id, boolean(data, "approval_enabled"))
         return JsonResponse(_reloaded_service(request, self.project, service_id))
 
     def delete(self, request: HttpRequest, service_id: str):
@@ -324,9 +352,9 @@ class ServicesView(ServiceCreateMixin, ApiView):
                     400, INVALID, f"status must be one of {', '.join(ServiceStatus.values)}."
                 )
             queryset = queryset.filter(status=status)
-        key = choice_param(request, "sort_key", ("created_at", "updated_at"), "created_at")
+        key = sort_key(request)
         direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        limit = int_param(request, "limit", 10, 1, 1000)
+        limit = int_param(request, "limit", 10, 0, 1000)
         offset = int_param(request, "offset", 0, 0, 10**9)
         total = queryset.count()
         page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
@@ -339,7 +367,11 @@ class ServicesView(ServiceCreateMixin, ApiView):
 
 class ServiceView(ServiceChangeMixin, ApiView):
     def get(self, request: HttpRequest, service_id: str):
-        service = _service_queryset(request, self.project).filter(pk=service_id).first()
+        service = (
+            _service_queryset(request, self.project).filter(pk=service_id).first()
+            if is_uuid(service_id)
+            else None
+        )
         if service is None:
             raise Http404
         return JsonResponse(serializers.service(service))
@@ -349,7 +381,7 @@ class PublicServicesView(ApiView):
     """GET …/vpc-endpoint-services/public: the region's cloud services."""
 
     def get(self, request: HttpRequest):
-        limit = int_param(request, "limit", 10, 1, 1000)
+        limit = int_param(request, "limit", 10, 0, 1000)
         offset = int_param(request, "offset", 0, 0, 10**9)
         services = (
             connectable_services(request.user, self.project)
@@ -359,6 +391,13 @@ class PublicServicesView(ApiView):
         )
         if name := request.GET.get("endpoint_service_name"):
             services = services.filter(service_name__icontains=name)
+        if service_id := request.GET.get("id"):
+            services = services.filter(pk=service_id) if is_uuid(service_id) else services.none()
+        key, direction = (
+            sort_key(request),
+            choice_param(request, "sort_dir", ("asc", "desc"), "desc"),
+        )
+        services = services.order_by(("-" if direction == "desc" else "") + key, "pk")
         total = services.count()
         page = services[offset : offset + limit]
         return JsonResponse(
@@ -420,13 +459,15 @@ class ConnectionsView(ApiView):
         if endpoint_id := request.GET.get("id"):
             queryset = queryset.filter(pk=endpoint_id) if is_uuid(endpoint_id) else queryset.none()
         if marker := request.GET.get("marker_id"):
-            queryset = queryset.filter(packet_id=marker) if marker.isdigit() else queryset.none()
+            queryset = (
+                queryset.filter(packet_id=marker) if NUMBER.fullmatch(marker) else queryset.none()
+            )
         if status := request.GET.get("status"):
             queryset = queryset.filter(status=status)
-        key = choice_param(request, "sort_key", ("created_at", "updated_at"), "created_at")
+        key = sort_key(request)
         direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
         limit, offset = (
-            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "limit", 10, 0, 1000),
             int_param(request, "offset", 0, 0, 10**9),
         )
         total = queryset.count()
@@ -443,7 +484,12 @@ class ConnectionsActionView(ApiView):
 
     def post(self, request: HttpRequest, service_id: str):
         data = json_body(request)
-        decision = {"receive": "accept", "reject": "reject"}.get(data.get("action"))
+        action = data.get("action")
+        decision = (
+            {"receive": "accept", "reject": "reject"}.get(action)
+            if isinstance(action, str)
+            else None
+        )
         if decision is None:
             raise ApiError(400, INVALID, "action must be receive or reject.")
         ids = [i for i in listed(data, "endpoints") if is_uuid(i)]
@@ -464,9 +510,9 @@ class PermissionsView(ApiView):
         if principal := request.GET.get("permission"):
             records = records.filter(principal__icontains=principal)
         direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        choice_param(request, "sort_key", ("created_at",), "created_at")
+        sort_key(request, ("created_at",))
         limit, offset = (
-            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "limit", 10, 0, 1000),
             int_param(request, "offset", 0, 0, 10**9),
         )
         total = records.count()
@@ -558,10 +604,10 @@ class EndpointsView(ApiView):
             queryset = queryset.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else queryset.none()
         if endpoint_id := request.GET.get("id"):
             queryset = queryset.filter(pk=endpoint_id) if is_uuid(endpoint_id) else queryset.none()
-        key = choice_param(request, "sort_key", ("created_at", "updated_at"), "created_at")
+        key = sort_key(request)
         direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
         limit, offset = (
-            int_param(request, "limit", 10, 1, 1000),
+            int_param(request, "limit", 10, 0, 1000),
             int_param(request, "offset", 0, 0, 10**9),
         )
         total = queryset.count()
@@ -597,7 +643,7 @@ class EndpointsView(ApiView):
             subnet_id=data.get("subnet_id") if is_uuid(data.get("subnet_id")) else None,
             route_table_ids=[t for t in tables if is_uuid(t)]
             + (["invalid"] if not all(map(is_uuid, tables)) else []),
-            private_dns=bool(data.get("enable_dns", False)),
+            private_dns=boolean(data, "enable_dns"),
             tags=tag_pairs(data),
         )
         return JsonResponse(
@@ -624,3 +670,11 @@ class EndpointView(ApiView):
             raise Http404
         endpoint_ops.delete_endpoint(request.user, endpoint_id)
         return HttpResponse(status=204)
+
+
+@method_decorator([csrf_exempt, login_not_required], name="dispatch")
+class NotFoundView(View):
+    """Any other /v1/... path: a JSON 404, never Django's HTML page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return error_response(404, NOT_FOUND, "No such API path (see /v1/openapi.json).")

@@ -23,7 +23,7 @@ def console_urls():
                 if p.app_name == "admin":
                     continue
                 yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
-            elif isinstance(p, URLPattern):
+            elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
                 route = re.sub(r"<int:\w+>", "1", prefix + str(p.pattern))
                 url = "/" + re.sub(
                     r"<(?:\w+:)?(\w+)>", "00000000-0000-0000-0000-000000000000", route
