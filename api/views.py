@@ -156,6 +156,18 @@ def sort_key(request: HttpRequest, allowed: tuple[str, ...] = ("created_at", "up
     return value
 
 
+def paged(
+    request: HttpRequest, queryset, sort_keys=("created_at", "updated_at")
+) -> tuple[int, list]:
+    """The total and the asked-for page: sort_key, sort_dir, limit, offset as the SDK sends them."""
+    key = sort_key(request, sort_keys)
+    direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
+    limit = int_param(request, "limit", 10, 0, 1000)
+    offset = int_param(request, "offset", 0, 0, 10**9)
+    ordered = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")
+    return queryset.count(), list(ordered[offset : offset + limit])
+
+
 def choice_param(request: HttpRequest, name: str, choices: tuple[str, ...], default: str) -> str:
     value = request.GET.get(name) or default
     if value not in choices:
@@ -352,14 +364,7 @@ class ServicesView(ServiceCreateMixin, ApiView):
                     400, INVALID, f"status must be one of {', '.join(ServiceStatus.values)}."
                 )
             queryset = queryset.filter(status=status)
-        key = sort_key(request)
-        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        limit = int_param(request, "limit", 10, 0, 1000)
-        offset = int_param(request, "offset", 0, 0, 10**9)
-        total = queryset.count()
-        page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
-            offset : offset + limit
-        ]
+        total, page = paged(request, queryset)
         return JsonResponse(
             {"endpoint_services": [serializers.service(s) for s in page], "total_count": total}
         )
@@ -381,25 +386,16 @@ class PublicServicesView(ApiView):
     """GET …/vpc-endpoint-services/public: the region's cloud services."""
 
     def get(self, request: HttpRequest):
-        limit = int_param(request, "limit", 10, 0, 1000)
-        offset = int_param(request, "offset", 0, 0, 10**9)
         services = (
             connectable_services(request.user, self.project)
             .filter(is_system=True)
             .select_related("project__account")
-            .order_by("service_name")
         )
         if name := request.GET.get("endpoint_service_name"):
             services = services.filter(service_name__icontains=name)
         if service_id := request.GET.get("id"):
             services = services.filter(pk=service_id) if is_uuid(service_id) else services.none()
-        key, direction = (
-            sort_key(request),
-            choice_param(request, "sort_dir", ("asc", "desc"), "desc"),
-        )
-        services = services.order_by(("-" if direction == "desc" else "") + key, "pk")
-        total = services.count()
-        page = services[offset : offset + limit]
+        total, page = paged(request, services)
         return JsonResponse(
             {
                 "endpoint_services": [serializers.public_service(s) for s in page],
@@ -464,16 +460,7 @@ class ConnectionsView(ApiView):
             )
         if status := request.GET.get("status"):
             queryset = queryset.filter(status=status)
-        key = sort_key(request)
-        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        limit, offset = (
-            int_param(request, "limit", 10, 0, 1000),
-            int_param(request, "offset", 0, 0, 10**9),
-        )
-        total = queryset.count()
-        page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
-            offset : offset + limit
-        ]
+        total, page = paged(request, queryset)
         return JsonResponse(
             {"connections": [serializers.connection(e) for e in page], "total_count": total}
         )
@@ -509,16 +496,7 @@ class PermissionsView(ApiView):
         records = service.permissions.all()
         if principal := request.GET.get("permission"):
             records = records.filter(principal__icontains=principal)
-        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        sort_key(request, ("created_at",))
-        limit, offset = (
-            int_param(request, "limit", 10, 0, 1000),
-            int_param(request, "offset", 0, 0, 10**9),
-        )
-        total = records.count()
-        page = records.order_by(("-" if direction == "desc" else "") + "created_at", "pk")[
-            offset : offset + limit
-        ]
+        total, page = paged(request, records, ("created_at",))
         return JsonResponse(
             {"permissions": [serializers.permission(p) for p in page], "total_count": total}
         )
@@ -604,16 +582,7 @@ class EndpointsView(ApiView):
             queryset = queryset.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else queryset.none()
         if endpoint_id := request.GET.get("id"):
             queryset = queryset.filter(pk=endpoint_id) if is_uuid(endpoint_id) else queryset.none()
-        key = sort_key(request)
-        direction = choice_param(request, "sort_dir", ("asc", "desc"), "desc")
-        limit, offset = (
-            int_param(request, "limit", 10, 0, 1000),
-            int_param(request, "offset", 0, 0, 10**9),
-        )
-        total = queryset.count()
-        page = queryset.order_by(("-" if direction == "desc" else "") + key, "pk")[
-            offset : offset + limit
-        ]
+        total, page = paged(request, queryset)
         return JsonResponse(
             {"endpoints": [serializers.endpoint(e) for e in page], "total_count": total}
         )
