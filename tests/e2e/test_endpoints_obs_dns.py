@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from console.network.models import Route
+from tests.e2e.helpers import ENDPOINT_ID, refreshed, sidebar
 
 pytestmark = pytest.mark.e2e
 
@@ -20,20 +21,6 @@ OBS = "cn.ctyun.cn-gzt.obs"
 OBS_PREFIX = "100.125.0.0/16"
 VPC = "vpc-638b(192.168.0.0/20)"
 SUBNET = "subnet-71cf(192.168.0.0/24)"
-ENDPOINT_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-# htmx marks what it is refreshing; fields swapped in are live only once these are gone.
-HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-
-
-def refreshed(page: Page) -> None:
-    """Wait until the wizard's fields have been re-rendered after a choice."""
-    expect(page.locator(HTMX_BUSY)).to_have_count(0)
-
-
-def sidebar(page: Page):
-    return page.get_by_role("navigation", name="VPC 终端节点")
 
 
 def open_endpoint_list(page: Page) -> None:

@@ -12,27 +12,15 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import ENDPOINT_ID, log_out, refreshed, sidebar
+
 pytestmark = pytest.mark.e2e
 
 WEB_NAME = re.compile(
     r"^cn-gzt\.web\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
-ENDPOINT_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 VPC = "vpc-638b(192.168.0.0/20)"
 SUBNET = "subnet-71cf(192.168.0.0/24)"
-
-
-# htmx marks what it is refreshing; fields swapped in are live only once these are gone.
-HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-
-
-def refreshed(page: Page) -> None:
-    """Wait until the wizard's fields have been re-rendered after a choice."""
-    expect(page.locator(HTMX_BUSY)).to_have_count(0)
-
-
-def sidebar(page: Page):
-    return page.get_by_role("navigation", name="VPC 终端节点")
 
 
 def read_web_service_name(page: Page) -> str:
@@ -73,12 +61,6 @@ def choose_vpc_and_subnet(page: Page) -> None:
     # The subnets of the chosen VPC come back over htmx.
     expect(subnet.locator("option", has_text="subnet-71cf")).to_have_count(1)
     subnet.select_option(label=SUBNET)
-
-
-def log_out(page: Page) -> None:
-    page.locator("#account-menu").click()
-    page.get_by_role("button", name="退出").click()
-    expect(page.locator("input[name=username]")).to_be_visible()
 
 
 def endpoint_row(page: Page, endpoint_id: str):

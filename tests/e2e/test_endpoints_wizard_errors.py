@@ -8,21 +8,14 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import refreshed
+
 pytestmark = pytest.mark.e2e
 
 VPC = "vpc-638b(192.168.0.0/20)"
 SUBNET = "subnet-71cf(192.168.0.0/24)"
 NOT_FOUND = "未找到服务"
 ROUTE_TABLES_MISSING = "请选择所选虚拟私有云的一个或多个路由表。"
-
-
-# htmx marks what it is refreshing; fields swapped in are live only once these are gone.
-HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-
-
-def refreshed(page: Page) -> None:
-    """Wait until the wizard's fields have been re-rendered after a choice."""
-    expect(page.locator(HTMX_BUSY)).to_have_count(0)
 
 
 def open_create_wizard(page: Page) -> None:

@@ -8,6 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from console.quotas.models import Quota
 from console.tenancy.models import Project
+from tests.e2e.helpers import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -21,12 +22,6 @@ REQUEST_REASON = "双十一大促，需要再上线一个订单服务。"
 
 def side_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="VPC 终端节点")
-
-
-def log_out(page: Page) -> None:
-    page.locator("#account-menu").click()
-    page.get_by_role("button", name="退出").click()
-    expect(page.locator("input[name=username]")).to_be_visible()
 
 
 def open_services_list(page: Page) -> None:
