@@ -484,8 +484,10 @@ class ConnectionsActionView(ApiView):
             raise ApiError(400, INVALID, "endpoints must be a list of endpoint IDs.")
         service = _decidable_service(request, self.project, service_id)
         service_ops.decide_connections(request.user, service.pk, ids, decision)
-        endpoints = Endpoint.objects.filter(service=service, pk__in=ids).select_related(
-            "project__account"
+        endpoints = (
+            Endpoint.objects.restrict(request.user, APPROVE)
+            .filter(service=service, pk__in=ids)
+            .select_related("project__account")
         )
         return JsonResponse({"connections": [serializers.connection(e) for e in endpoints]})
 

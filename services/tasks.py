@@ -11,15 +11,15 @@ from .models import EndpointService, ServiceStatus
 
 @task
 def provision_service(service_id: str) -> str:
-    """创建中 -> 可连接 once the backend is in place (失败 if it has gone)."""
+    """创建中 -> 可连接. The backend cannot be missing (PROTECT and a check constraint), so
+    nothing here can fail; 失败 is for provisioning steps that can."""
     with transaction.atomic():
         service = (
             EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()
         )
         if service is None or service.status != ServiceStatus.CREATING:
             return "skipped"
-        backend_present = service.backend is not None
-        before = service.mark_available() if backend_present else service.mark_failed()
+        before = service.mark_available()
         service.save(update_fields=["status", "updated_at"])
         record(
             None,

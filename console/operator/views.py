@@ -15,6 +15,7 @@ from console.quotas import operations as quota_ops
 from console.quotas.forms import DecisionForm, QuotaLimitForm
 from console.quotas.models import Quota, QuotaRequest, RequestStatus
 from console.tenancy.models import Account, Project, User
+from console.tenancy.querysets import CHANGE, VIEW
 from console.ui.forms import apply_errors, parse_ids
 from endpoints.models import Endpoint
 from services import operations as service_ops
@@ -32,49 +33,55 @@ class OperatorView(View):
 
 class AccountsView(OperatorView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        accounts = Account.objects.order_by("-is_platform", "name").annotate(
-            user_count=Coalesce(
-                Subquery(
-                    User.objects.filter(account=OuterRef("pk"))
-                    .values("account")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
+        accounts = (
+            Account.objects.restrict(request.user, VIEW)
+            .order_by("-is_platform", "name")
+            .annotate(
+                user_count=Coalesce(
+                    Subquery(
+                        User.objects.filter(account=OuterRef("pk"))
+                        .values("account")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
-                0,
-            ),
-            service_count=Coalesce(
-                Subquery(
-                    EndpointService.objects.filter(project__account=OuterRef("pk"), is_system=False)
-                    .values("project__account")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
+                service_count=Coalesce(
+                    Subquery(
+                        EndpointService.objects.filter(
+                            project__account=OuterRef("pk"), is_system=False
+                        )
+                        .values("project__account")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
-                0,
-            ),
-            endpoint_count=Coalesce(
-                Subquery(
-                    Endpoint.objects.filter(project__account=OuterRef("pk"))
-                    .values("project__account")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
+                endpoint_count=Coalesce(
+                    Subquery(
+                        Endpoint.objects.filter(project__account=OuterRef("pk"))
+                        .values("project__account")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
-                0,
-            ),
-            pending_requests=Coalesce(
-                Subquery(
-                    QuotaRequest.objects.filter(
-                        project__account=OuterRef("pk"), status=RequestStatus.PENDING
-                    )
-                    .values("project__account")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
+                pending_requests=Coalesce(
+                    Subquery(
+                        QuotaRequest.objects.filter(
+                            project__account=OuterRef("pk"), status=RequestStatus.PENDING
+                        )
+                        .values("project__account")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
-                0,
-            ),
+            )
         )
         return render(request, "operator/accounts.html", {"accounts": accounts})
 
@@ -83,7 +90,7 @@ class QuotaRequestsView(OperatorView):
     """The queue of increase requests: approve (the limit changes at once) or decline."""
 
     def get(self, request: HttpRequest, form=None, status=200) -> HttpResponse:
-        requests = QuotaRequest.objects.select_related(
+        requests = QuotaRequest.objects.restrict(request.user, VIEW).select_related(
             "project__account", "project__region", "requested_by"
         )
         return render(
@@ -93,9 +100,9 @@ class QuotaRequestsView(OperatorView):
                 "pending": requests.filter(status=RequestStatus.PENDING).order_by("created_at"),
                 "decided": requests.exclude(status=RequestStatus.PENDING)[:50],
                 "limit_form": form or QuotaLimitForm(),
-                "overrides": Quota.objects.select_related(
-                    "project__account", "project__region"
-                ).order_by("project__account__name", "project__region__position"),
+                "overrides": Quota.objects.restrict(request.user, VIEW)
+                .select_related("project__account", "project__region")
+                .order_by("project__account__name", "project__region__position"),
             },
             status=status,
         )
@@ -104,9 +111,13 @@ class QuotaRequestsView(OperatorView):
         if "limit" in request.POST:  # set an account's quota directly
             form = QuotaLimitForm(request.POST)
             if form.is_valid():
-                project = Project.objects.filter(
-                    account=form.cleaned_data["account"], region=form.cleaned_data["region"]
-                ).first()
+                project = (
+                    Project.objects.restrict(request.user, CHANGE)
+                    .filter(
+                        account=form.cleaned_data["account"], region=form.cleaned_data["region"]
+                    )
+                    .first()
+                )
                 try:
                     if project is None:
                         raise ValidationError(
@@ -153,7 +164,8 @@ class SystemServicesView(OperatorView):
 
     def get(self, request: HttpRequest, form=None, status=200) -> HttpResponse:
         services = (
-            EndpointService.objects.filter(is_system=True)
+            EndpointService.objects.restrict(request.user, VIEW)
+            .filter(is_system=True)
             .select_related("project__region")
             .annotate(endpoint_count=Count("endpoints"))
             .order_by("project__region__position", "service_name")
@@ -193,9 +205,11 @@ class SystemServicesView(OperatorView):
             return redirect("operator:system_services")
         form = SystemServiceForm(request.POST)
         if form.is_valid():
-            platform_project = Project.objects.filter(
-                account__is_platform=True, region=form.cleaned_data["region"]
-            ).first()
+            platform_project = (
+                Project.objects.restrict(request.user, CHANGE)
+                .filter(account__is_platform=True, region=form.cleaned_data["region"])
+                .first()
+            )
             try:
                 if platform_project is None:
                     raise ValidationError(

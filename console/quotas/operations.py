@@ -84,7 +84,12 @@ def decide_request(user, request_id: int, approve: bool, answer: str = "") -> Qu
     """Approve (the quota becomes the wanted value at once) or decline with a reason."""
     require_operator(user, _("Only platform operators can do this."))
     with transaction.atomic():
-        request = QuotaRequest.objects.select_for_update(no_key=True).filter(pk=request_id).first()
+        request = (
+            QuotaRequest.objects.restrict(user, CHANGE)
+            .select_for_update(no_key=True)
+            .filter(pk=request_id)
+            .first()
+        )
         if request is None:
             raise ValidationError(_("That request no longer exists."))
         if not approve and not (answer or "").strip():
