@@ -31,55 +31,30 @@ class OperatorView(View):
         return super().dispatch(request, *args, **kwargs)
 
 
+def count_per_account(queryset, account_path: str):
+    """A correlated COUNT per account row: one query for the whole table, no row multiplication."""
+    counts = (
+        queryset.filter(**{account_path: OuterRef("pk")})
+        .values(account_path)
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 class AccountsView(OperatorView):
     def get(self, request: HttpRequest) -> HttpResponse:
         accounts = (
             Account.objects.restrict(request.user, VIEW)
             .order_by("-is_platform", "name")
             .annotate(
-                user_count=Coalesce(
-                    Subquery(
-                        User.objects.filter(account=OuterRef("pk"))
-                        .values("account")
-                        .annotate(n=Count("pk"))
-                        .values("n")[:1],
-                        output_field=IntegerField(),
-                    ),
-                    0,
+                user_count=count_per_account(User.objects.all(), "account"),
+                service_count=count_per_account(
+                    EndpointService.objects.filter(is_system=False), "project__account"
                 ),
-                service_count=Coalesce(
-                    Subquery(
-                        EndpointService.objects.filter(
-                            project__account=OuterRef("pk"), is_system=False
-                        )
-                        .values("project__account")
-                        .annotate(n=Count("pk"))
-                        .values("n")[:1],
-                        output_field=IntegerField(),
-                    ),
-                    0,
-                ),
-                endpoint_count=Coalesce(
-                    Subquery(
-                        Endpoint.objects.filter(project__account=OuterRef("pk"))
-                        .values("project__account")
-                        .annotate(n=Count("pk"))
-                        .values("n")[:1],
-                        output_field=IntegerField(),
-                    ),
-                    0,
-                ),
-                pending_requests=Coalesce(
-                    Subquery(
-                        QuotaRequest.objects.filter(
-                            project__account=OuterRef("pk"), status=RequestStatus.PENDING
-                        )
-                        .values("project__account")
-                        .annotate(n=Count("pk"))
-                        .values("n")[:1],
-                        output_field=IntegerField(),
-                    ),
-                    0,
+                endpoint_count=count_per_account(Endpoint.objects.all(), "project__account"),
+                pending_requests=count_per_account(
+                    QuotaRequest.objects.filter(status=RequestStatus.PENDING), "project__account"
                 ),
             )
         )
