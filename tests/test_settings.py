@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,14 +45,20 @@ def test_check_deploy_warns_about_a_missing_secret_key():
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL is SQLite's journal mode")
-def test_sqlite_runs_in_wal_mode(tmp_path):
+@pytest.mark.parametrize("named_by", ["SQLITE_PATH", "DATABASE_URL"])
+def test_sqlite_gets_wal_immediate_and_a_busy_timeout_however_it_is_named(tmp_path, named_by):
+    """Issue 9, defect 1: `DATABASE_URL=sqlite:///...` used to drop the tuning, and 16 clients
+    got `database is locked` 500s."""
+    path = tmp_path / "tuned.sqlite3"
+    env = {"SQLITE_PATH": str(path)} if named_by == "SQLITE_PATH" else {}
+    if named_by == "DATABASE_URL":
+        env["DATABASE_URL"] = f"sqlite:///{path}"
     code = (
-        "from django.db import connection as c; "
-        "print(c.cursor().execute('PRAGMA journal_mode').fetchone()[0])"
+        "from django.db import connection as c; cur = c.cursor(); "
+        "print(cur.execute('PRAGMA journal_mode').fetchone()[0], "
+        "c.transaction_mode, c.settings_dict['OPTIONS']['timeout'], c.settings_dict['NAME'])"
     )
-    result = run_manage(
-        "shell", "--no-imports", "-c", code, SQLITE_PATH=str(tmp_path / "wal.sqlite3")
+    result = run_manage("shell", "--no-imports", "-c", code, **env)
+    assert result.stdout.split() == ["wal", "IMMEDIATE", "20", str(path)], (
+        result.stdout + result.stderr
     )
-    assert result.stdout.strip() == "wal", result.stdout + result.stderr
