@@ -1,10 +1,8 @@
 """The OpenAPI 3 document of the API (served at /v1/openapi.json). Shapes follow the
-official SDK's models; every path here has a URL pattern, and a test checks both ways."""
+official SDK's models; every path here has a URL pattern, and a test checks both ways. Request
+bodies are checked against these schemas (api/bodies.py): what is documented is what is checked."""
 
 from __future__ import annotations
-
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
 
 
 def _ref(name: str) -> dict:
@@ -32,6 +30,19 @@ def _q(name: str, kind: str = "string", description: str = "") -> dict:
     }
 
 
+def _unsupported(kind: str, default, **schema) -> dict:
+    """A field of the provider's API that this console takes only with its default value: any
+    other value is refused (a 400 naming the field), never dropped silently."""
+    return {
+        "type": kind,
+        "const": default,
+        "description": "not supported by this console: leave it out or send the default",
+        **schema,
+    }
+
+
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
 PROJECT = {
     "name": "project_id",
     "in": "path",
@@ -58,7 +69,11 @@ PAGING = [
     _q("sort_dir", description="asc or desc"),
 ]
 ERRORS = {
-    "400": _ok(_ref("Error"), "Invalid parameter; error_msg names the field"),
+    "400": _ok(
+        _ref("Error"),
+        "Invalid parameter, or a field of the wrong JSON type; error_msg names the field "
+        "(e.g. ports[0].client_port)",
+    ),
     "401": _ok(_ref("Error"), "Missing, wrong or expired signature; unknown or disabled key"),
     "403": _ok(_ref("Error"), "The project is not the key owner's, or the role does not allow it"),
     "404": _ok(_ref("Error"), "No such resource in this project"),
@@ -119,9 +134,77 @@ SCHEMAS = {
             "approval_enabled": {"type": "boolean"},
             "ports": {"type": "array", "items": _ref("Port"), "minItems": 1, "maxItems": 50},
             "tags": {"type": "array", "items": _ref("Tag"), "maxItems": 10},
+            "description": _unsupported("string", ""),
+            "ip": _unsupported("string", ""),
+            "tcp_proxy": _unsupported("string", "close"),
+            "ip_version": _unsupported("string", "ipv4"),
+            "snat_network_id": _unsupported("string", ""),
+            "pool_id": _unsupported("string", ""),
+            "enable_policy": _unsupported("boolean", False),
         },
     },
-    "UpdateService": {"type": "object", "properties": {"approval_enabled": {"type": "boolean"}}},
+    "UpdateService": {
+        "type": "object",
+        "description": "service_name, ports, port_id and ip are fixed at creation: refused",
+        "properties": {
+            "approval_enabled": {"type": "boolean"},
+            "description": _unsupported("string", ""),
+            "tcp_proxy": _unsupported("string", "close"),
+        },
+    },
+    "ConnectionsAction": {
+        "type": "object",
+        "required": ["action", "endpoints"],
+        "properties": {
+            "action": {"type": "string", "enum": ["receive", "reject"]},
+            "endpoints": {**STRINGS, "description": "endpoint IDs"},
+        },
+    },
+    "PermissionsAction": {
+        "type": "object",
+        "required": ["action", "permissions"],
+        "properties": {
+            "action": {"type": "string", "enum": ["add", "remove"]},
+            "permissions": {**STRINGS, "maxItems": 50},
+            "permission_type": _unsupported("string", "domainId"),
+        },
+    },
+    "AddPermissions": {
+        "type": "object",
+        "required": ["permissions"],
+        "properties": {
+            "permissions": {
+                "type": "array",
+                "maxItems": 50,
+                "items": {
+                    "type": "object",
+                    "required": ["permission"],
+                    "properties": {
+                        "permission": {
+                            "type": "string",
+                            "description": "iam:domain::<domain_id> or *",
+                        },
+                        "description": _unsupported("string", ""),
+                    },
+                },
+            },
+            "permission_type": _unsupported("string", "domainId"),
+        },
+    },
+    "RemovePermissions": {
+        "type": "object",
+        "required": ["permissions"],
+        "properties": {
+            "permissions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string"}},
+                },
+            },
+        },
+    },
     "Connection": {
         "type": "object",
         "properties": {
@@ -187,6 +270,14 @@ SCHEMAS = {
             },
             "enable_dns": {"type": "boolean"},
             "tags": {"type": "array", "items": _ref("Tag")},
+            "description": _unsupported("string", ""),
+            "port_ip": _unsupported("string", ""),
+            "whitelist": _unsupported("array", [], items={"type": "string"}),
+            "enable_whitelist": _unsupported("boolean", False),
+            "policy_statement": _unsupported("array", [], items={"type": "object"}),
+            "policy_document": _unsupported("object", {}),
+            "ip_version": _unsupported("string", "ipv4"),
+            "ipv6_address": _unsupported("string", ""),
         },
     },
     "Quota": {
@@ -298,15 +389,7 @@ PATHS = {
         "post": {
             "summary": "receive (接受) or reject (拒绝) connections",
             "parameters": [PROJECT, SERVICE],
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "properties": {
-                        "action": {"type": "string", "enum": ["receive", "reject"]},
-                        "endpoints": {"type": "array", "items": {"type": "string"}},
-                    },
-                }
-            ),
+            "requestBody": _body(_ref("ConnectionsAction")),
             "responses": {"200": _ok({"type": "object"}), **ERRORS},
         }
     },
@@ -321,19 +404,7 @@ PATHS = {
         "post": {
             "summary": "Add or remove whitelist records",
             "parameters": [PROJECT, SERVICE],
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "properties": {
-                        "action": {"type": "string", "enum": ["add", "remove"]},
-                        "permissions": {
-                            "type": "array",
-                            "items": {"type": "string"},
-                            "maxItems": 50,
-                        },
-                    },
-                }
-            ),
+            "requestBody": _body(_ref("PermissionsAction")),
             "responses": {"200": _ok({"type": "object"}), **ERRORS},
         }
     },
@@ -341,7 +412,7 @@ PATHS = {
         "post": {
             "summary": "Add whitelist records",
             "parameters": [PROJECT, SERVICE],
-            "requestBody": _body({"type": "object"}),
+            "requestBody": _body(_ref("AddPermissions")),
             "responses": {"200": _ok({"type": "object"}), **ERRORS},
         }
     },
@@ -349,7 +420,7 @@ PATHS = {
         "post": {
             "summary": "Delete whitelist records by ID",
             "parameters": [PROJECT, SERVICE],
-            "requestBody": _body({"type": "object"}),
+            "requestBody": _body(_ref("RemovePermissions")),
             "responses": {"200": _ok({"type": "object"}), **ERRORS},
         }
     },
@@ -387,7 +458,11 @@ DOCUMENT = {
         "version": "v1",
         "description": "Wire-compatible with the provider's VPCEP API v1: use its official SDK with the "
         "console's address as endpoint and an access key from 我的凭证. Requests are signed with "
-        "SDK-HMAC-SHA256 (headers Authorization and X-Sdk-Date).",
+        "SDK-HMAC-SHA256 (headers Authorization and X-Sdk-Date). Request bodies are checked "
+        "against the schemas below: a field of another JSON type (a number for a string, a "
+        "string or true for an integer, null for anything), or an unsupported field with another "
+        "value than its default, is a 400 that names the field; unknown fields are ignored. "
+        "Every other path under /v1 or /v2 is a JSON 404.",
     },
     "components": {
         "securitySchemes": {
@@ -403,8 +478,3 @@ DOCUMENT = {
     "security": [{"aksk": []}],
     "paths": PATHS,
 }
-
-
-@login_not_required
-def openapi(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(DOCUMENT, json_dumps_params={"ensure_ascii": False})

@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from . import views
-from .openapi import openapi
 
 app_name = "api"
 
@@ -9,7 +8,7 @@ SERVICES = "v1/<str:project_id>/vpc-endpoint-services"
 
 urlpatterns = [
     path("v1", views.VersionsView.as_view(), {"version": "v1"}, name="version"),
-    path("v1/openapi.json", openapi, name="openapi"),
+    path("v1/openapi.json", views.OpenApiView.as_view(), name="openapi"),
     path("v1/<str:project_id>/quotas", views.QuotasView.as_view(), name="quotas"),
     path(SERVICES, views.ServicesView.as_view(), name="services"),
     path(f"{SERVICES}/public", views.PublicServicesView.as_view(), name="public_services"),
@@ -51,5 +50,7 @@ urlpatterns = [
         views.EndpointView.as_view(),
         name="endpoint",
     ),
-    re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),  # JSON, never an HTML 404
+    # Every other path under a version prefix (/v2, /v2/..., /v1/, /v1/x/ ...): a JSON 404,
+    # never Django's HTML page (the provider's API has /v1 and /v2 paths).
+    re_path(r"^v[0-9]+(?:/|$)", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -32,9 +33,10 @@ from services import operations as service_ops
 from services.models import BackendType, EndpointService, ServiceStatus
 from services.operations import Port
 
-from . import serializers
+from . import bodies, serializers
 from .auth import authenticate
 from .errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, ApiError, error_response
+from .openapi import DOCUMENT
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,12 @@ class ApiView(View):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         return error_response(405, INVALID, f"{request.method} is not allowed here.")
+
+    def options(self, request, *args, **kwargs):
+        """The methods in Allow, and a JSON body like every other answer."""
+        response = JsonResponse({"methods": self._allowed_methods()})
+        response.headers["Allow"] = ", ".join(self._allowed_methods())
+        return response
 
     @staticmethod
     def key_owners_project(request: HttpRequest, project_id: str) -> Project:
@@ -190,6 +198,15 @@ class VersionsView(ApiView):
         return JsonResponse({"version": body})
 
 
+class OpenApiView(ApiView):
+    """GET /v1/openapi.json: the document (no signature needed)."""
+
+    authenticated = False
+
+    def get(self, request: HttpRequest):
+        return JsonResponse(DOCUMENT, json_dumps_params={"ensure_ascii": False})
+
+
 class QuotasView(ApiView):
     def get(self, request: HttpRequest):
         wanted = request.GET.get("type")
@@ -203,7 +220,8 @@ class QuotasView(ApiView):
 # --- writing: the same operations as the console -----------------------------------------------
 
 
-def json_body(request: HttpRequest) -> dict:
+def json_body(request: HttpRequest, schema: str) -> dict:
+    """The request's JSON object, every field of the JSON type the OpenAPI schema gives it."""
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -212,62 +230,35 @@ def json_body(request: HttpRequest) -> dict:
         raise ApiError(400, INVALID, "The request body must be a JSON object.")
     if b"\\u0000" in request.body or b"\x00" in request.body:  # PostgreSQL text cannot hold NUL
         raise ApiError(400, INVALID, "NUL characters are not accepted.")
+    bodies.check(data, schema)
     return data
 
 
-def boolean(data: dict, name: str, default: bool = False) -> bool:
-    value = data.get(name, default)
-    if not isinstance(value, bool):
-        raise ApiError(400, INVALID, f"{name} must be true or false.")
-    return value
-
-
-def refuse(data: dict, unsupported: dict[str, object]) -> None:
-    """Fields the console does not support: refused when they would change the meaning."""
-    for field, harmless in unsupported.items():
-        if field in data and data[field] not in (None, harmless):
-            raise ApiError(400, INVALID, f"{field} is not supported by this console.")
-
-
-def listed(data: dict, name: str) -> list:
-    value = data.get(name) or []
-    if not isinstance(value, list):
-        raise ApiError(400, INVALID, f"{name} must be a list.")
-    return value
+def uuid_or_none(data: dict, name: str) -> str | None:
+    """An ID field: the operations name it when it is missing or no ID (vpc_id: required)."""
+    value = data.get(name)
+    return value if is_uuid(value) else None
 
 
 def tag_pairs(data: dict) -> list[tuple[str, str]]:
-    pairs = []
-    for tag in listed(data, "tags"):
-        if not isinstance(tag, dict):
-            raise ApiError(400, INVALID, "tags must be a list of {key, value} objects.")
-        pairs.append((str(tag.get("key", "")), str(tag.get("value", "") or "")))
-    return pairs
+    return [(tag.get("key", ""), tag.get("value", "")) for tag in data.get("tags", [])]
 
 
-def _port_number(value, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+def _port_number(value: int | float | None, field: str) -> int:
+    if value is None:  # the type is checked already; 1.0 is an integer too
         raise ApiError(400, INVALID, f"{field} must be a whole number from 1 to 65535.")
-    return value
+    return int(value)
 
 
 def service_ports(data: dict) -> list[Port]:
-    ports = []
-    for row, port in enumerate(listed(data, "ports")):
-        if not isinstance(port, dict):
-            raise ApiError(
-                400,
-                INVALID,
-                "ports must be a list of {client_port, server_port, protocol} objects.",
-            )
-        ports.append(
-            Port(
-                str(port.get("protocol") or "TCP").upper(),
-                _port_number(port.get("server_port"), f"ports[{row}].server_port"),
-                _port_number(port.get("client_port"), f"ports[{row}].client_port"),
-            )
+    return [
+        Port(
+            (port.get("protocol") or "TCP").upper(),
+            _port_number(port.get("server_port"), f"ports[{row}].server_port"),
+            _port_number(port.get("client_port"), f"ports[{row}].client_port"),
         )
-    return ports
+        for row, port in enumerate(data.get("ports", []))
+    ]
 
 
 def _reloaded_service(request, project, service_id) -> dict:
@@ -276,18 +267,7 @@ def _reloaded_service(request, project, service_id) -> dict:
 
 class ServiceCreateMixin:
     def post(self, request: HttpRequest):
-        data = json_body(request)
-        refuse(
-            data,
-            {
-                "ip": "",
-                "snat_network_id": "",
-                "pool_id": "",
-                "tcp_proxy": "close",
-                "ip_version": "ipv4",
-                "enable_policy": False,
-            },
-        )
+        data = json_body(request, "CreateService")
         if data.get("service_type", "interface") != "interface":
             raise ApiError(
                 400,
@@ -300,12 +280,12 @@ class ServiceCreateMixin:
         service = service_ops.create_service(
             request.user,
             self.project,
-            vpc_id=data.get("vpc_id") if is_uuid(data.get("vpc_id")) else None,
+            vpc_id=uuid_or_none(data, "vpc_id"),
             backend_type=server_type,
-            backend_id=data.get("port_id") if is_uuid(data.get("port_id")) else None,
+            backend_id=uuid_or_none(data, "port_id"),
             ports=service_ports(data),
-            name=str(data.get("service_name") or ""),
-            approval_enabled=boolean(data, "approval_enabled"),
+            name=data.get("service_name", ""),
+            approval_enabled=data.get("approval_enabled", False),
             tags=tag_pairs(data),
         )
         return JsonResponse(_reloaded_service(request, self.project, service.pk))
@@ -313,14 +293,13 @@ class ServiceCreateMixin:
 
 class ServiceChangeMixin:
     def put(self, request: HttpRequest, service_id: str):
-        data = json_body(request)
+        data = json_body(request, "UpdateService")
         self._own(request, service_id)
         for field in ("service_name", "ports", "port_id", "ip"):
             if field in data:
                 raise ApiError(400, INVALID, f"{field} cannot be changed after creation.")
-        refuse(data, {"tcp_proxy": "close", "description": ""})
         if "approval_enabled" in data:
-            service_ops.set_approval(request.user, service_id, boolean(data, "approval_enabled"))
+            service_ops.set_approval(request.user, service_id, data["approval_enabled"])
         return JsonResponse(_reloaded_service(request, self.project, service_id))
 
     def delete(self, request: HttpRequest, service_id: str):
@@ -470,17 +449,12 @@ class ConnectionsActionView(ApiView):
     """receive (接受) or reject (拒绝) connections."""
 
     def post(self, request: HttpRequest, service_id: str):
-        data = json_body(request)
-        action = data.get("action")
-        decision = (
-            {"receive": "accept", "reject": "reject"}.get(action)
-            if isinstance(action, str)
-            else None
-        )
+        data = json_body(request, "ConnectionsAction")
+        decision = {"receive": "accept", "reject": "reject"}.get(data.get("action"))
         if decision is None:
             raise ApiError(400, INVALID, "action must be receive or reject.")
-        ids = [i for i in listed(data, "endpoints") if is_uuid(i)]
-        if len(ids) != len(listed(data, "endpoints")):
+        ids = [i for i in data.get("endpoints", []) if is_uuid(i)]
+        if len(ids) != len(data.get("endpoints", [])):
             raise ApiError(400, INVALID, "endpoints must be a list of endpoint IDs.")
         service = _decidable_service(request, self.project, service_id)
         service_ops.decide_connections(request.user, service.pk, ids, decision)
@@ -521,8 +495,8 @@ class PermissionsActionView(PermissionsView):
         return self.http_method_not_allowed(request)
 
     def post(self, request: HttpRequest, service_id: str):
-        data = json_body(request)
-        principals = [str(p) for p in listed(data, "permissions")]
+        data = json_body(request, "PermissionsAction")
+        principals = data.get("permissions", [])
         service = self.visible(request, service_id)
         if data.get("action") == "add":
             service_ops.add_permissions(request.user, service.pk, principals)
@@ -541,24 +515,19 @@ class PermissionsActionView(PermissionsView):
 
 class PermissionsBatchCreateView(PermissionsActionView):
     def post(self, request: HttpRequest, service_id: str):
-        data = json_body(request)
-        entries = listed(data, "permissions")
-        if not all(isinstance(e, dict) for e in entries):
-            raise ApiError(
-                400, INVALID, "permissions must be a list of {permission, description} objects."
-            )
+        data = json_body(request, "AddPermissions")
         service = self.visible(request, service_id)
         added = service_ops.add_permissions(
-            request.user, service.pk, [str(e.get("permission", "")) for e in entries]
+            request.user, service.pk, [e.get("permission", "") for e in data.get("permissions", [])]
         )
         return JsonResponse({"permissions": [serializers.permission(p) for p in added]})
 
 
 class PermissionsBatchDeleteView(PermissionsActionView):
     def post(self, request: HttpRequest, service_id: str):
-        data = json_body(request)
-        entries = listed(data, "permissions")
-        ids = parse_ids([str(e.get("id", "")) for e in entries if isinstance(e, dict)])
+        data = json_body(request, "RemovePermissions")
+        entries = data.get("permissions", [])
+        ids = parse_ids([e.get("id", "") for e in entries])
         if len(ids) != len(entries) or not ids:
             raise ApiError(400, INVALID, "permissions must be a list of {id} objects.")
         service = self.visible(request, service_id)
@@ -590,31 +559,17 @@ class EndpointsView(ApiView):
         )
 
     def post(self, request: HttpRequest):
-        data = json_body(request)
-        refuse(
-            data,
-            {
-                "port_ip": "",
-                "whitelist": [],
-                "enable_whitelist": False,
-                "policy_statement": [],
-                "policy_document": {},
-                "ip_version": "ipv4",
-                "ipv6_address": "",
-            },
-        )
-        tables = [str(t) for t in listed(data, "routetables")]
+        data = json_body(request, "CreateEndpoint")
+        tables = data.get("routetables", [])
         endpoint = endpoint_ops.create_endpoint(
             request.user,
             self.project,
-            service_id=data.get("endpoint_service_id")
-            if is_uuid(data.get("endpoint_service_id"))
-            else None,
-            vpc_id=data.get("vpc_id") if is_uuid(data.get("vpc_id")) else None,
-            subnet_id=data.get("subnet_id") if is_uuid(data.get("subnet_id")) else None,
+            service_id=uuid_or_none(data, "endpoint_service_id"),
+            vpc_id=uuid_or_none(data, "vpc_id"),
+            subnet_id=uuid_or_none(data, "subnet_id"),
             route_table_ids=[t for t in tables if is_uuid(t)]
             + (["invalid"] if not all(map(is_uuid, tables)) else []),
-            private_dns=boolean(data, "enable_dns"),
+            private_dns=data.get("enable_dns", False),
             tags=tag_pairs(data),
         )
         return JsonResponse(
@@ -645,7 +600,23 @@ class EndpointView(ApiView):
 
 @method_decorator([csrf_exempt, login_not_required], name="dispatch")
 class NotFoundView(View):
-    """Any other /v1/... path: a JSON 404, never Django's HTML page."""
+    """Any other path under /v1, /v2, ...: a JSON 404 whatever the method, never Django's HTML
+    page; a trailing slash on a real path is named."""
 
     def dispatch(self, request, *args, **kwargs):
-        return error_response(404, NOT_FOUND, "No such API path (see /v1/openapi.json).")
+        path = request.path_info
+        if path.endswith("/") and _is_api_path(path.rstrip("/")):
+            message = _("No such API path: %(path)s has no trailing slash.") % {
+                "path": path.rstrip("/")
+            }
+        else:
+            message = _("No such API path (see /v1/openapi.json).")
+        return error_response(404, NOT_FOUND, message)
+
+
+def _is_api_path(path: str) -> bool:
+    try:
+        match = resolve(path or "/")
+    except Resolver404:
+        return False
+    return match.namespace == "api" and match.url_name != "not_found"

@@ -45,3 +45,18 @@ def test_an_unknown_api_path_is_a_json_404(client):
     response = client.get("/v1/whatever/no-such-thing")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert response.json()["error_code"] == "VPCEP.0004"
+
+
+def test_every_request_body_is_a_named_schema_with_typed_fields():
+    """The bodies' schemas are what api/bodies.py checks: none is a bare object."""
+    for path, operations in DOCUMENT["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" not in operation:
+                continue
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            properties = DOCUMENT["components"]["schemas"][name]["properties"]
+            assert properties and all("type" in field for field in properties.values()), (
+                path,
+                method,
+            )
