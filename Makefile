@@ -26,12 +26,9 @@ run: install
 	@echo
 	@echo "  VPC Endpoint console: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: $(DEMO_PASSWORD)): operator, a-admin, a-approver, a-member, b-admin, b-approver, b-member"
-	@echo "  Ctrl-C stops the web server and the task worker."
+	@echo "  Ctrl-C stops the web server, the task worker and the sweep (restarted if they die)."
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --interval 0.5 & \
-	  $(VENV)/bin/gunicorn console.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 & \
-	  wait
+	@exec $(PY) bin/run --port $(PORT)
 
 test: install chromium
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*' -v 0

@@ -1,12 +1,22 @@
 """Forged and garbage input is refused with a message, never a 500 (found in review)."""
 
+import uuid
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
+from console.sweep import sweep
 from endpoints.models import Endpoint, EndpointStatus
+from endpoints.tasks import provision_endpoint
 from services import operations as ops
-from services.models import EndpointService
+from services.models import EndpointService, ServiceStatus
+from services.tasks import provision_service
 from tests.services.conftest import user
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +131,152 @@ def test_connection_checkboxes_are_labelled(login, web):
     page = login("a-approver").get(reverse("services:connections", args=[web.pk])).content.decode()
     for endpoint in web.endpoints.all():
         assert f'aria-label="选择 {endpoint.pk}"' in page
+
+
+# --- issue 9, defect 7: work lost with a worker or a web process is given its task again ----
+
+
+@pytest.fixture
+def queue(settings):
+    """Tasks go to the database queue, as under `make run`; run() plays the worker."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+    def run() -> int:
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        count = 0
+        while (result := DBTaskResult.objects.ready().first()) is not None and count < 20:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            count += 1
+        return count
+
+    return SimpleNamespace(run=run)
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+def test_a_task_lost_with_its_killed_worker_is_run_again(
+    queue, web, django_capture_on_commit_callbacks, capsys
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        service = ops.create_service(
+            user("a-admin"),
+            web.project,
+            name="shop",
+            vpc_id=web.vpc_id,
+            backend_type="LB",
+            backend_id=web.load_balancer_id,
+            ports=[ops.Port("TCP", 80, 8080)],
+        )
+    # The worker claimed the task, then was killed: its transaction rolled back, and the
+    # result says "running" for ever.
+    lost = DBTaskResult.objects.ready().get()
+    lost.claim("killed-worker")
+    DBTaskResult.objects.filter(pk=lost.pk).update(started_at=ago(minutes=5))
+    EndpointService.objects.filter(pk=service.pk).update(updated_at=ago(minutes=5))
+    assert queue.run() == 0  # nothing to run: the service would stay 创建中 for ever
+
+    call_command("reconcile")
+
+    assert "Enqueued 1 task(s) again; 1 lost" in capsys.readouterr().out
+    lost.refresh_from_db()
+    assert (lost.status, lost.exception_class_path) == ("FAILED", "console.sweep.WorkerLost")
+    assert queue.run() == 1
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.AVAILABLE
+
+
+def test_a_lost_endpoint_provisioning_reaches_its_final_state(queue, web, capsys):
+    endpoint = web.endpoints.get(status=EndpointStatus.PENDING)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        status=EndpointStatus.CREATING, node_ip=None, updated_at=ago(minutes=2)
+    )
+    provision_endpoint.enqueue(str(endpoint.pk))
+    DBTaskResult.objects.update(
+        status="RUNNING", started_at=ago(minutes=2), worker_ids=["killed-worker"]
+    )
+
+    call_command("reconcile")
+    queue.run()
+
+    endpoint.refresh_from_db()
+    assert endpoint.status == EndpointStatus.PENDING and endpoint.node_ip  # web wants approval
+    assert "1 lost" in capsys.readouterr().out
+
+
+def test_a_row_left_without_a_task_is_picked_up(queue, web, capsys):
+    """A web process died between its commit and its enqueue: 删除中, and no task."""
+    app = EndpointService.objects.get(name="app")
+    EndpointService.objects.filter(pk=app.pk).update(
+        status=ServiceStatus.DELETING, updated_at=ago(minutes=2)
+    )
+    call_command("reconcile")
+    assert "Enqueued 1 task(s) again" in capsys.readouterr().out
+    assert queue.run() == 1
+    assert not EndpointService.objects.filter(pk=app.pk).exists()
+
+
+def test_a_recent_row_and_healthy_tasks_are_left_alone(queue, web, capsys):
+    app = EndpointService.objects.get(name="app")
+    EndpointService.objects.filter(pk__in=[web.pk, app.pk]).update(
+        status=ServiceStatus.CREATING, updated_at=ago(minutes=5)
+    )
+    running = provision_service.enqueue(str(web.pk)).id  # a worker is on it right now
+    DBTaskResult.objects.filter(pk=running).update(status="RUNNING", started_at=ago(seconds=5))
+    provision_service.enqueue(str(app.pk))  # waiting for a worker
+    new = EndpointService.objects.get(name="web")
+    new.pk = None
+    new.service_name = "new"
+    new.save()  # 创建中 for a moment only: its own task is on its way
+
+    call_command("reconcile")
+
+    assert "Enqueued 0 task(s) again; 0 lost" in capsys.readouterr().out
+    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.get(pk=running).status == "RUNNING"
+
+
+def test_old_task_results_are_pruned(queue, web):
+    ids = [provision_service.enqueue(str(web.pk)).id for _ in range(4)]
+    DBTaskResult.objects.filter(pk=ids[0]).update(status="SUCCESSFUL", finished_at=ago(days=2))
+    DBTaskResult.objects.filter(pk=ids[1]).update(status="FAILED", finished_at=ago(days=3))
+    DBTaskResult.objects.filter(pk=ids[2]).update(status="SUCCESSFUL", finished_at=ago(hours=1))
+
+    assert sweep().pruned == 2
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        uuid.UUID(str(i)) for i in ids[2:]
+    }
+
+
+def test_reconcile_every_keeps_sweeping_until_stopped(queue, web, monkeypatch):
+    EndpointService.objects.filter(pk=web.pk).update(
+        status=ServiceStatus.CREATING, updated_at=ago(minutes=2)
+    )
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, as bin/run's children never get it, or a test's
+
+    monkeypatch.setattr("console.ui.management.commands.reconcile.time.sleep", sleep)
+    call_command("reconcile", every=0.5)
+
+    assert naps == [0.5, 0.5]
+    assert DBTaskResult.objects.ready().count() == 1  # enqueued once, not once a sweep
+    queue.run()
+    web.refresh_from_db()
+    assert web.status == ServiceStatus.AVAILABLE

@@ -1,41 +1,45 @@
+import logging
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.db import DatabaseError, connections
 
-from endpoints.models import Endpoint, EndpointStatus
-from endpoints.operations import enqueue as enqueue_endpoint
-from services.models import EndpointService, ServiceStatus
-from services.operations import enqueue_deletion, enqueue_provision
+from console.sweep import sweep
+
+log = logging.getLogger("console.sweep")
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue again the background work of services and endpoints left in 创建中 or 删除中 "
-        "(a lost enqueue, a worker that died). The tasks skip rows that have moved on, so this "
-        "is safe to run at any time, e.g. every few minutes from cron."
+        "Give their background work again to services and endpoints left in 创建中 or 删除中 "
+        "(a lost enqueue, a worker that died: its task results still 'running' are marked "
+        "failed), and prune task results older than a day. The tasks skip rows that have moved "
+        "on, so this is safe at any time. --every N repeats it every N seconds."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", type=int, default=60, help="seconds (default 60)")
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=60,
+            help="seconds a row or a running task must be stuck for (default 60)",
+        )
+        parser.add_argument(
+            "--every", type=float, default=0, help="repeat every so many seconds (default: once)"
+        )
 
-    def handle(self, *args, older_than: int, **options):
-        before = timezone.now() - timedelta(seconds=older_than)
-        jobs = [
-            (EndpointService.objects.filter(status=ServiceStatus.CREATING), enqueue_provision),
-            (EndpointService.objects.filter(status=ServiceStatus.DELETING), enqueue_deletion),
-            (
-                Endpoint.objects.filter(status=EndpointStatus.CREATING),
-                lambda pk: enqueue_endpoint("provision_endpoint", pk),
-            ),
-            (
-                Endpoint.objects.filter(status=EndpointStatus.DELETING),
-                lambda pk: enqueue_endpoint("finish_endpoint_deletion", pk),
-            ),
-        ]
-        count = 0
-        for queryset, enqueue in jobs:
-            for pk in queryset.filter(updated_at__lt=before).values_list("pk", flat=True):
-                enqueue(pk)
-                count += 1
-        self.stdout.write(f"Enqueued {count} task(s) again.")
+    def handle(self, *args, older_than: int, every: float, **options):
+        if not every:
+            self.stdout.write(str(sweep(timedelta(seconds=older_than))))
+            return
+        try:
+            while True:
+                try:
+                    sweep(timedelta(seconds=older_than))  # logs what it did
+                except DatabaseError:  # a locked or restarting database: try next time
+                    log.exception("The sweep failed; trying again in %s s.", every)
+                connections.close_all()  # hold no connection while asleep
+                time.sleep(every)
+        except KeyboardInterrupt:
+            return

@@ -1,0 +1,108 @@
+"""The sweep that keeps background work moving when a process dies (issue 9, defect 7).
+
+A worker killed mid-task leaves its task result "running" for ever and its row in 创建中 or
+删除中; a web process that dies between its commit and the enqueue leaves a row with no task
+at all. `sweep()` finds both and gives the row its task again, and prunes old task results.
+`manage.py reconcile` runs it once, or every minute with `--every 60` (as `make run` and the
+production units do).
+
+Re-running is safe: each task locks its row and skips it unless it is still in the state the
+task expects (services/tasks.py, endpoints/tasks.py), and a task killed half-way left
+nothing behind, since its work is one transaction that the dead connection rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from endpoints.models import Endpoint, EndpointStatus
+from endpoints.tasks import finish_endpoint_deletion, provision_endpoint
+from services.models import EndpointService, ServiceStatus
+from services.tasks import finish_deletion, provision_service
+
+log = logging.getLogger(__name__)
+
+# Every task here takes milliseconds: one still "running" after a minute lost its worker.
+LOST_AFTER = timedelta(seconds=60)
+KEEP_RESULTS = timedelta(days=1)
+LOST = "console.sweep.WorkerLost"
+
+
+@dataclass
+class Swept:
+    lost: int = 0  # running task results whose worker is gone, now failed
+    enqueued: int = 0  # rows in 创建中/删除中 given their task again
+    pruned: int = 0  # finished task results deleted
+
+    def __str__(self) -> str:
+        return (
+            f"Enqueued {self.enqueued} task(s) again; {self.lost} lost with their worker; "
+            f"{self.pruned} old result(s) pruned."
+        )
+
+
+def sweep(older_than: timedelta = LOST_AFTER, keep_results: timedelta = KEEP_RESULTS) -> Swept:
+    now = timezone.now()
+    swept = Swept(
+        lost=fail_lost_tasks(now - older_than),
+        enqueued=enqueue_stuck(now - older_than),
+        pruned=prune_results(now - keep_results),
+    )
+    if swept.lost or swept.enqueued or swept.pruned:
+        log.info("%s", swept)
+    return swept
+
+
+def fail_lost_tasks(started_before: datetime) -> int:
+    """Mark failed the task results still running since before `started_before`: their worker
+    died (django-tasks-db keeps no heartbeat, so age is the sign). Should the worker be alive
+    after all, it overwrites this when it finishes, and the extra run the row gets skips."""
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=started_before)
+        .update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=LOST,
+            traceback="The worker running this task was gone before it finished.\n",
+            return_value=None,
+        )
+    )
+
+
+def enqueue_stuck(updated_before: datetime) -> int:
+    """Give a task to each row in 创建中/删除中 since before `updated_before` that has none
+    waiting or running (an enqueue lost with its web process, a task lost with its worker)."""
+    jobs = [
+        (EndpointService.objects.filter(status=ServiceStatus.CREATING), provision_service),
+        (EndpointService.objects.filter(status=ServiceStatus.DELETING), finish_deletion),
+        (Endpoint.objects.filter(status=EndpointStatus.CREATING), provision_endpoint),
+        (Endpoint.objects.filter(status=EndpointStatus.DELETING), finish_endpoint_deletion),
+    ]
+    pending = pending_tasks()
+    count = 0
+    for queryset, task in jobs:
+        for pk in queryset.filter(updated_at__lt=updated_before).values_list("pk", flat=True):
+            if (task.module_path, str(pk)) not in pending:
+                task.enqueue(str(pk))
+                count += 1
+    return count
+
+
+def pending_tasks() -> set[tuple[str, str]]:
+    """(task path, first argument) of every task waiting or running: few, as the queue is."""
+    waiting = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).values_list("task_path", "args_kwargs")
+    return {(path, str(call["args"][0])) for path, call in waiting if call.get("args")}
+
+
+def prune_results(finished_before: datetime) -> int:
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=finished_before).delete()
+    return deleted
