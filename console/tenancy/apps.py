@@ -6,3 +6,6 @@ class TenancyConfig(AppConfig):
     name = "console.tenancy"
     label = "tenancy"
     verbose_name = _("Tenancy")
+
+    def ready(self) -> None:
+        from . import throttling  # noqa: F401  (its signal receivers)

@@ -1,6 +1,7 @@
 """Signed requests refused with a clear 401 (issue 6): the SDK's own Signer signs, then the
 request is tampered with or sent late, as an attacker or a broken clock would."""
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -8,6 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
+from django.core.management import call_command
+from django.test import override_settings
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
@@ -82,3 +85,22 @@ def test_the_root_answers_api_clients_with_versions_and_browsers_with_the_consol
         site.url + "/", headers={"Accept": "text/html"}, allow_redirects=False, timeout=10
     )
     assert browser.status_code == 302
+
+
+def test_access_keys_survive_a_secret_key_change_and_an_encryption_key_rotation(site, keys):
+    """Issue 9, defect 4: SECRET_KEY rotated, every key answered 401."""
+    path = f"/v1/{project_id('tenant-a')}/quotas"
+    with override_settings(ACCESS_KEY_ENCRYPTION_KEY=["old-encryption-key"]):
+        ak, sk = keys("a-admin")
+    with override_settings(
+        ACCESS_KEY_ENCRYPTION_KEY=["old-encryption-key"], SECRET_KEY="a-new-secret-key"
+    ):
+        assert send(site, signed(site, ak, sk, "GET", path)).status_code == 200
+    with override_settings(ACCESS_KEY_ENCRYPTION_KEY=["new-encryption-key"]):
+        refused = send(site, signed(site, ak, sk, "GET", path))
+        assert refused.status_code == 401 and refused.json()["error_code"] == "APIGW.0301"
+    with override_settings(ACCESS_KEY_ENCRYPTION_KEY=["new-encryption-key", "old-encryption-key"]):
+        assert send(site, signed(site, ak, sk, "GET", path)).status_code == 200
+        call_command("rotate_access_key_secrets", stdout=io.StringIO())
+    with override_settings(ACCESS_KEY_ENCRYPTION_KEY=["new-encryption-key"]):
+        assert send(site, signed(site, ak, sk, "GET", path)).status_code == 200
