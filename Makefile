@@ -56,4 +56,4 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore '$(VENV)/*' --ignore 'static/*' --no-obsolete
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .hypothesis

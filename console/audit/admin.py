@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from console.ui.admin import ConsoleAdmin
+
 from .models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ConsoleAdmin):
     list_display = [
         "created_at",
         "actor_name",

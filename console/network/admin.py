@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from console.ui.admin import ConsoleAdmin
+
 from . import models
 
 
-class ProjectResourceAdmin(admin.ModelAdmin):
+class ProjectResourceAdmin(ConsoleAdmin):
     list_display = ["name", "project", "created_at"]
     list_filter = ["project__region", "project__account"]
     search_fields = ["name", "id"]

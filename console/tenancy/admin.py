@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from console.ui.admin import ConsoleAdmin
+
 from .models import Account, AvailabilityZone, Membership, Project, Region, User
 
 # The admin is the operators' tool (T2): only active staff users of the platform account.
@@ -11,7 +13,7 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(ConsoleAdmin):
     list_display = ["name", "domain_id", "is_platform", "created_at"]
     search_fields = ["name", "domain_id"]
 
@@ -22,7 +24,7 @@ class ZoneInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ConsoleAdmin):
     list_display = ["code", "name_zh", "name_en", "is_default", "position"]
     inlines = [ZoneInline]
 
@@ -30,11 +32,13 @@ class RegionAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["project"]
+    # Not autocomplete_fields: Django's autocomplete widget fails (500) on a malformed value
+    # when it shows the form again; the raw-ID widget shows it as it is.
+    raw_id_fields = ["project"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ConsoleAdmin):
     list_display = ["project_id", "account", "region"]
     list_filter = ["region"]
     search_fields = ["project_id", "account__name", "account__domain_id"]
@@ -42,7 +46,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ConsoleAdmin, DjangoUserAdmin):
     list_display = ["username", "account", "email", "is_staff", "is_active"]
     list_filter = ["account", "is_staff", "is_active"]
     list_select_related = ["account"]
