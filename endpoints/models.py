@@ -14,7 +14,7 @@ from console.network.models import VPC, DNSRecord, RouteTable, Subnet
 from console.states import StatusMixin, move
 from console.tags.models import ResourceTag
 from console.tenancy.models import Project
-from console.tenancy.querysets import APPROVE, CHANGE, VIEW, RestrictedQuerySet
+from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT, VIEW, RestrictedQuerySet
 from services.models import EndpointService
 
 MAX_CONNECTIONS = 3000  # per endpoint (§1.4, E3)
@@ -86,10 +86,18 @@ class Endpoint(StatusMixin, models.Model):
     request_id = models.UUIDField(_("request ID"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when a platform operator acts on the object for support (issue 9, defect 10): who,
+    # when and what, for the banner the object's page shows; cleared when its owner acts.
+    support_note = models.JSONField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     # Its owner sees and changes it; its service's approvers see it as a connection and decide.
-    scope_path = {VIEW: ("project",), CHANGE: ("project",), APPROVE: ("service__project",)}
+    scope_path = {
+        VIEW: ("project",),
+        CHANGE: ("project",),
+        SUPPORT: ("project",),
+        APPROVE: ("service__project",),
+    }
 
     TRANSITIONS = {
         EndpointStatus.CREATING: {

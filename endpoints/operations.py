@@ -21,7 +21,7 @@ from console.quotas.models import limit_for
 from console.quotas.usage import used
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
-from console.tenancy.querysets import CHANGE, CONNECT, can
+from console.tenancy.querysets import CHANGE, CONNECT, SUPPORT, can
 from console.ui.objects import get_object_for
 from services.models import EndpointService, ServiceStatus, ServiceType
 
@@ -211,7 +211,7 @@ def delete_endpoint(user, endpoint_id) -> Endpoint:
         endpoint = get_object_for(
             user,
             Endpoint.objects.select_for_update(no_key=True, of=("self",)),
-            CHANGE,
+            SUPPORT,
             pk=endpoint_id,
         )
         before = endpoint.start_deletion()

@@ -115,6 +115,9 @@ class EndpointService(StatusMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when a platform operator acts on the object for support (issue 9, defect 10): who,
+    # when and what, for the banner the object's page shows; cleared when its owner acts.
+    support_note = models.JSONField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 

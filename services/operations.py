@@ -26,7 +26,7 @@ from console.quotas.models import limit_for
 from console.quotas.usage import used
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
-from console.tenancy.querysets import APPROVE, CHANGE, can, require_operator
+from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT, can, require_operator
 from console.ui.forms import parse_ids
 from console.ui.objects import get_object_for
 from endpoints.models import Endpoint, EndpointStatus
@@ -379,7 +379,7 @@ def _take_down(user, service_id, system: bool) -> EndpointService:
     """删除中 for a tenant's service (delete) or a cloud service (retire, operators), refused
     while an endpoint is 已接受 or 创建中; a background task then removes it."""
     with transaction.atomic():
-        service = _locked_service(user, service_id, CHANGE)
+        service = _locked_service(user, service_id, SUPPORT)
         if service.is_system != system:
             raise ValidationError(
                 _("Only cloud services are retired here.")

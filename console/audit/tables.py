@@ -30,6 +30,15 @@ class AuditTable(BaseTable):
         order_by = "-created_at"
         empty_text = _("No activity matches.")
 
+    def render_actor_name(self, record):
+        if record.by_operator:  # a platform operator in a tenant's account (issue 9, defect 10)
+            return format_html(
+                "{}<br><span class='badge text-bg-warning'>{}</span>",
+                record.actor_name,
+                _("Platform operator, for support"),
+            )
+        return record.actor_name
+
     def render_action(self, record):
         return format_html(
             "{}<br><span class='text-body-secondary'>{}</span>", record.action_label, record.action

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from console.audit.log import record
 from console.states import move
 from console.tenancy.models import Project
-from console.tenancy.querysets import CHANGE, require_operator
+from console.tenancy.querysets import CHANGE, OPERATE, require_operator
 from console.ui.objects import get_object_for
 
 from .limits import DEFAULT_LIMITS
@@ -85,7 +85,7 @@ def decide_request(user, request_id: int, approve: bool, answer: str = "") -> Qu
     require_operator(user, _("Only platform operators can do this."))
     with transaction.atomic():
         request = (
-            QuotaRequest.objects.restrict(user, CHANGE)
+            QuotaRequest.objects.restrict(user, OPERATE)
             .select_for_update(no_key=True)
             .filter(pk=request_id)
             .first()

@@ -221,6 +221,9 @@ class AccessKey(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Set when a platform operator acts on the object for support (issue 9, defect 10): who,
+    # when and what, for the banner the object's page shows; cleared when its owner acts.
+    support_note = models.JSONField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 

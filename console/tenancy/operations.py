@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from console.audit.log import record
-from console.tenancy.querysets import CHANGE
+from console.tenancy.querysets import SUPPORT
 from console.ui.objects import get_object_for
 
 from .models import AccessKey, AccessKeyStatus, User
@@ -45,7 +45,7 @@ def create_access_key(user, description: str = "") -> tuple[AccessKey, str]:
 def set_access_key_status(user, key_id: int, enabled: bool) -> AccessKey:
     with transaction.atomic():
         key = get_object_for(
-            user, AccessKey.objects.select_for_update(no_key=True), CHANGE, pk=key_id
+            user, AccessKey.objects.select_for_update(no_key=True), SUPPORT, pk=key_id
         )
         before = key.status
         key.status = AccessKeyStatus.ACTIVE if enabled else AccessKeyStatus.DISABLED
@@ -63,7 +63,7 @@ def set_access_key_status(user, key_id: int, enabled: bool) -> AccessKey:
 
 def delete_access_key(user, key_id: int) -> None:
     with transaction.atomic():
-        key = get_object_for(user, AccessKey.objects.select_for_update(), CHANGE, pk=key_id)
+        key = get_object_for(user, AccessKey.objects.select_for_update(), SUPPORT, pk=key_id)
         record(
             user,
             "access_key.delete",

@@ -8,8 +8,13 @@ A model says how it reaches a Project, the scope of every regional resource:
   itself with `"pk"`);
 - `restrict_q(user, action, project_ids) -> Q` where membership is not the whole rule (an
   endpoint service can be connected to by whitelisted accounts).
-Operators may do everything everywhere; everyone else may do an action in the projects where
-their role allows it, and nothing anywhere else.
+Platform operators administer the platform account's projects (the system services) as its
+administrators. In tenants' projects they may view everything and, for support, take things
+down (SUPPORT: delete a service or an endpoint, disable or delete an access key), which the
+tenant's own activity log and the object itself then show. Nothing else: they cannot connect
+to a tenant's service without being on its whitelist, nor decide its connections (issue 9,
+defect 10). Everyone else may do an action in the projects where their role allows it, and
+nothing anywhere else.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from .models import User
 
 VIEW, CHANGE, APPROVE, CONNECT = "view", "change", "approve", "connect"
+SUPPORT, OPERATE = "support", "operate"
 
 # Which roles may perform an action. "change": create, edit, tag, delete. "approve": accept
 # or reject connections and edit whitelists (T2).
@@ -31,16 +37,28 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     APPROVE: frozenset({"admin", "approver"}),
     # Create an endpoint to a service: the service need not be the account's own.
     CONNECT: frozenset({"admin"}),
+    # Take down: delete a service or an endpoint, disable or delete an access key.
+    SUPPORT: frozenset({"admin"}),
+    # Run the platform: decide quota requests, set an account's quotas. Operators only.
+    OPERATE: frozenset(),
 }
+# What a platform operator may do in every account, not only in the platform's own.
+OPERATOR_EVERYWHERE = frozenset({VIEW, SUPPORT, OPERATE})
 
 
 def project_roles(user) -> dict[int, str]:
-    """The user's role in each project, {project pk: role}; one query, cached on the user."""
+    """The user's role in each project, {project pk: role}; one query, cached on the user.
+    An operator is the administrator of the platform account's projects."""
     cached = getattr(user, "_project_roles", None)
     if cached is None:
-        from .models import Membership
+        from .models import Membership, Project
 
-        cached = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
+        if user.is_operator:
+            platform = Project.objects.filter(account_id=user.account_id, account__is_platform=True)
+            cached = dict.fromkeys(platform.values_list("pk", flat=True), "admin")
+        else:
+            memberships = Membership.objects.filter(user_id=user.pk)
+            cached = dict(memberships.values_list("project_id", "role"))
         user._project_roles = cached
     return cached
 
@@ -54,7 +72,7 @@ def can(user: User, action: str, project_pk: int) -> bool:
     """May the user perform the action in that project?"""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_operator:
+    if user.is_operator and action in OPERATOR_EVERYWHERE:
         return True
     return project_roles(user).get(project_pk) in ACTION_ROLES[action]
 
@@ -74,7 +92,7 @@ class RestrictedQuerySet(models.QuerySet):
             raise ValueError(f"unknown action {action!r}")
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_operator:
+        if user.is_operator and action in OPERATOR_EVERYWHERE:
             return self.all()
         project_ids = allowed_project_ids(user, action)
         model = self.model

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from console.network.models import VPC, Subnet
 from console.tenancy.models import Account, Membership, Project, Region, User
-from console.tenancy.querysets import APPROVE, CHANGE, VIEW, can
+from console.tenancy.querysets import APPROVE, CHANGE, CONNECT, SUPPORT, VIEW, can
 from console.ui.objects import get_object_for
 
 pytestmark = pytest.mark.usefixtures("demo_data")
@@ -36,13 +36,28 @@ def test_a_tenant_sees_only_its_own_account_resources():
     )
 
 
-def test_an_operator_sees_every_account():
-    visible = set(
-        VPC.objects.restrict(user("operator"), CHANGE).values_list(
-            "project__account__name", flat=True
+def test_an_operator_sees_every_account_and_may_take_things_down_there():
+    """Issue 9, defect 10: view and support (take down) everywhere."""
+    for action in (VIEW, SUPPORT):
+        visible = set(
+            VPC.objects.restrict(user("operator"), action).values_list(
+                "project__account__name", flat=True
+            )
         )
-    )
-    assert visible == {"tenant-a", "tenant-b"}
+        assert {"tenant-a", "tenant-b"} <= visible, action
+
+
+@pytest.mark.parametrize("action", [CHANGE, APPROVE, CONNECT])
+def test_an_operator_changes_decides_and_connects_only_as_the_platform_account(action):
+    """Issue 9, defect 10: an operator used to pass every check in every tenant's project."""
+    operator = user("operator")
+    tenants = VPC.objects.restrict(operator, action).exclude(project__account__is_platform=True)
+    assert not tenants.exists()
+    tenant_project = vpc_of("tenant-a").project_id
+    platform_project = Project.objects.get(account__is_platform=True, region__code="cn-gzt").pk
+    assert not can(operator, action, tenant_project)
+    assert can(operator, action, platform_project)
+    assert can(operator, VIEW, tenant_project) and can(operator, SUPPORT, tenant_project)
 
 
 @pytest.mark.parametrize(

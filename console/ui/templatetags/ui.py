@@ -11,3 +11,19 @@ def widget(field):
         return field.as_widget()
     css = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})
+
+
+@register.inclusion_tag("ui/support_banner.html")
+def support_banner(obj):
+    """The banner on an object a platform operator acted on for support (issue 9, defect 10)."""
+    from django.utils.dateparse import parse_datetime
+
+    from console.audit.models import ACTION_LABELS
+
+    note = getattr(obj, "support_note", None) or {}
+    return {
+        "object": obj,
+        "note": note,
+        "label": ACTION_LABELS.get(note.get("action"), note.get("action")),
+        "at": parse_datetime(note.get("at") or ""),
+    }
