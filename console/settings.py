@@ -1,6 +1,7 @@
 """Settings for the VPC Endpoint console, read from the environment (README: Configuration)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,10 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is for development only; production sets SECRET_KEY (check --deploy says so).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only-not-for-production"
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")  # old keys, during a rotation
+# Access-key secrets at rest: the first key encrypts, every one decrypts (new first, then
+# `manage.py rotate_access_key_secrets`). Unset: derived from SECRET_KEY (issue 9, defect 4).
+ACCESS_KEY_ENCRYPTION_KEY = env_list("ACCESS_KEY_ENCRYPTION_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -40,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "formtools",
     "django_tasks_db",
+    "axes",  # before console.tenancy: its failed-login receiver reads what axes decided
     "console.tenancy",
     "console.network",
     "console.quotas",
@@ -65,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.tenancy.middleware.TenancyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -116,7 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "tenancy.User"
-AUTHENTICATION_BACKENDS = ["console.tenancy.backends.AccountModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "console.tenancy.backends.LoginThrottleBackend",  # refuses locked-out logins first
+    "console.tenancy.backends.AccountModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "endpoints:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -129,6 +139,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Login throttling with django-axes (issue 9, defect 6; console/tenancy/throttling.py): 5
+# failures in 15 minutes lock that user name (from anywhere) and that address (for any name).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when the page says
+AXES_LOCKOUT_CALLABLE = "console.tenancy.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # throttling.py clears the user's failures, not the address's
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successes need no table of their own
+AXES_VERBOSE = False  # no banner on every manage.py command
+# The client address: REMOTE_ADDR, or first a one-address header that the proxy in front
+# always overwrites (nginx: `proxy_set_header X-Real-IP $remote_addr;` -> HTTP_X_REAL_IP).
+AXES_IPWARE_META_PRECEDENCE_ORDER = [*env_list("LOGIN_CLIENT_IP_HEADER", ""), "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.network.models import VPC, RouteTable, Subnet
 from console.tenancy.querysets import CHANGE
-from console.ui.forms import is_uuid
+from console.ui.forms import cleaned_or_none, is_uuid
 from services.forms import SELECT, VPCChoiceField
 from services.models import EndpointService, ServiceType
 
@@ -90,7 +90,8 @@ class EndpointForm(forms.Form):
             .select_related("project__account")
         )
         kind = self.data.get("service_type", "")
-        query = self.data.get("q", "").strip()
+        query = cleaned_or_none(forms.CharField(required=False, max_length=128), self.data.get("q"))
+        query = query or ""  # a term the field refuses (a NUL byte) is ignored
         self.picker = {"service_type": kind, "q": query}
         if kind in ServiceType.values:
             services = services.filter(service_type=kind)
@@ -100,7 +101,8 @@ class EndpointForm(forms.Form):
 
     def _chosen_service(self) -> EndpointService | None:
         if self._value("category") == BY_NAME:
-            return find_service(self.user, self.project, self._value("service_name"))
+            name = cleaned_or_none(self.fields["service_name"], self._value("service_name"))
+            return find_service(self.user, self.project, name) if name else None
         chosen = self._value("service")
         return next((s for s in self.cloud_services if str(s.pk) == chosen), None)
 

@@ -19,12 +19,14 @@ from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import CHANGE
+from console.tenancy.querysets import CHANGE, SUPPORT
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
+    filled_rows,
     remove_formset_row,
     row_index,
+    with_errors_of,
     without_errors,
 )
 from console.ui.htmx import render_page_or_partial
@@ -122,9 +124,11 @@ class EndpointCreateView(CreateInProjectMixin, View):
         form, tags = self.forms(data)
         if action == "verify":
             # 验证: 已找到服务 or 未找到服务, the same for "missing" and "not yours to see".
-            return self.render_form(
-                *without_errors(form, tags), verified=form.chosen_service is not None
-            )
+            # A name its field refuses (a NUL byte, too long) is named at the field instead.
+            without_errors(tags)
+            with_errors_of(form, "service_name")
+            verified = None if form.errors else form.chosen_service is not None
+            return self.render_form(form, tags, verified=verified)
         if action == "back" and form["category"].value() == BY_NAME:
             return self.render_form(
                 *without_errors(form, tags), verified=form.chosen_service is not None
@@ -135,7 +139,7 @@ class EndpointCreateView(CreateInProjectMixin, View):
             return self.render_form(form, tags, status=422)
         request_kwargs = {
             **form.request(),
-            "tags": [(t["key"], t["value"]) for t in tags.cleaned_data],
+            "tags": [(t["key"], t["value"]) for t in filled_rows(tags)],
         }
         try:
             if action == "confirm":
@@ -200,7 +204,9 @@ class EndpointView(ObjectView):
     tabs = TABS
 
     def get_context(self, **extra) -> dict:
-        return super().get_context(can_change=self.can(CHANGE), **extra)
+        return super().get_context(
+            can_change=self.can(CHANGE), can_delete=self.can(SUPPORT), **extra
+        )
 
 
 class EndpointDetailView(EndpointView):
@@ -230,7 +236,7 @@ class EndpointTagsView(TagsTabMixin, EndpointView):
 
 
 class EndpointDeleteConfirmView(ConfirmView, EndpointView):
-    action = CHANGE
+    action = SUPPORT
     title = gettext_lazy("Delete endpoint")
     confirm_label = gettext_lazy("Yes")
 

@@ -83,6 +83,10 @@ class PortForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
 
+    def has_changed(self):
+        # The protocol select always sends a value: a row without a port is still an empty row.
+        return any(name != "protocol" for name in self.changed_data)
+
 
 PortFormSet = forms.formset_factory(
     PortForm,

@@ -17,10 +17,11 @@ from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import APPROVE, CHANGE
+from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
+    filled_rows,
     is_uuid,
     parse_ids,
     remove_formset_row,
@@ -136,8 +137,8 @@ class ServiceCreateView(CreateInProjectMixin, View):
                 approval_enabled=form.cleaned_data["approval_enabled"],
                 backend_type=form.cleaned_data["backend_type"],
                 backend_id=form.cleaned_data["backend"],
-                ports=[ops.Port(**row) for row in ports.cleaned_data],
-                tags=[(row["key"], row["value"]) for row in tags.cleaned_data],
+                ports=[ops.Port(**row) for row in filled_rows(ports)],
+                tags=[(row["key"], row["value"]) for row in filled_rows(tags)],
             )
         except ValidationError as exc:
             sections = apply_errors(exc, form, {"ports": ports, "tags": tags})
@@ -165,6 +166,7 @@ class ServiceView(ObjectView):
     def get_context(self, **extra) -> dict:
         return super().get_context(
             can_change=self.can(CHANGE) and not self.object.is_system,
+            can_delete=self.can(SUPPORT) and not self.object.is_system,
             can_approve=self.can(APPROVE),
             **extra,
         )
@@ -205,7 +207,7 @@ class ServiceConnectionsView(ServiceView):
             .select_related("project__account")
         )
         table = ConnectionTable(endpoints, request=self.request, service=self.object)
-        RequestConfig(self.request, paginate={"per_page": 20}).configure(table)
+        RequestConfig(self.request).configure(table)
         return {"table": table}
 
 
@@ -298,7 +300,7 @@ class ServiceDeleteView(OperationView):
 
 
 class ServiceDeleteConfirmView(ConfirmView, ServiceView):
-    action = CHANGE
+    action = SUPPORT
     title = gettext_lazy("Delete endpoint service")
     confirm_label = gettext_lazy("Yes")
 

@@ -34,7 +34,11 @@ ACTION_LABELS = {
     "access_key.enable": _("Access key enabled"),
     "access_key.disable": _("Access key disabled"),
     "access_key.delete": _("Access key deleted"),
+    "login.failed": _("Login failed"),
+    "login.locked": _("Login refused: too many failures"),
 }
+# Failed logins (issue 9, defect 6): no project; operators see them, the account's users not.
+LOGIN_FAILED, LOGIN_LOCKED = "login.failed", "login.locked"
 
 # What an approver sees of the log: the decisions on their account's services.
 DECISIONS = ("connection.accept", "connection.reject")
@@ -68,6 +72,8 @@ class AuditRecord(models.Model):
     resource_type = models.CharField(_("resource type"), max_length=64)
     resource_id = models.CharField(_("resource ID"), max_length=64, db_index=True)
     resource_name = models.CharField(_("resource name"), max_length=255, blank=True)
+    # A platform operator acting in a tenant's account, for support (issue 9, defect 10).
+    by_operator = models.BooleanField(_("by a platform operator"), default=False)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 
@@ -97,5 +103,7 @@ class AuditRecord(models.Model):
             project__in=approver, action__in=DECISIONS
         )
         if admin:
-            condition |= models.Q(project__isnull=True, account_id=user.account_id)
+            condition |= models.Q(project__isnull=True, account_id=user.account_id) & ~models.Q(
+                action__in=(LOGIN_FAILED, LOGIN_LOCKED)
+            )
         return condition

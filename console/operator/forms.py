@@ -62,3 +62,10 @@ class SystemServiceForm(forms.Form):
 
     def ports(self) -> list[Port]:
         return self.cleaned_data.get("port_mappings") or []
+
+
+class SystemServiceEditForm(forms.Form):
+    """A cloud service's row: 保存 its description, or retire it."""
+
+    service = forms.UUIDField(label=_("Cloud service"))
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)

@@ -14,14 +14,15 @@ from django.views import View
 from console.quotas import operations as quota_ops
 from console.quotas.forms import DecisionForm, QuotaLimitForm
 from console.quotas.models import Quota, QuotaRequest, RequestStatus
-from console.tenancy.models import Account, Project, User
-from console.tenancy.querysets import CHANGE, VIEW
-from console.ui.forms import apply_errors, parse_ids
+from console.tenancy.models import AccessKey, Account, Project, User
+from console.tenancy.querysets import CHANGE, OPERATE, VIEW
+from console.ui.forms import apply_errors, error_messages, parse_ids
+from console.ui.objects import get_object_for
 from endpoints.models import Endpoint
 from services import operations as service_ops
 from services.models import EndpointService, ServiceType
 
-from .forms import SystemServiceForm
+from .forms import SystemServiceEditForm, SystemServiceForm
 
 
 class OperatorView(View):
@@ -61,6 +62,25 @@ class AccountsView(OperatorView):
         return render(request, "operator/accounts.html", {"accounts": accounts})
 
 
+class AccountKeysView(OperatorView):
+    """An account's users' access keys, for support: an operator may disable, enable or delete
+    one; the tenant's activity log names the operator and 我的凭证 shows a banner."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        account = get_object_for(request.user, Account.objects.all(), VIEW, pk=pk)
+        keys = (
+            AccessKey.objects.restrict(request.user, VIEW)
+            .filter(user__account=account)
+            .select_related("user")
+            .order_by("user__username", "created_at", "id")
+        )
+        return render(
+            request,
+            "operator/account_keys.html",
+            {"account": account, "keys": keys, "show_owner": True, "next": request.path},
+        )
+
+
 class QuotaRequestsView(OperatorView):
     """The queue of increase requests: approve (the limit changes at once) or decline."""
 
@@ -87,7 +107,7 @@ class QuotaRequestsView(OperatorView):
             form = QuotaLimitForm(request.POST)
             if form.is_valid():
                 project = (
-                    Project.objects.restrict(request.user, CHANGE)
+                    Project.objects.restrict(request.user, OPERATE)
                     .filter(
                         account=form.cleaned_data["account"], region=form.cleaned_data["region"]
                     )
@@ -111,16 +131,15 @@ class QuotaRequestsView(OperatorView):
                     return redirect("operator:quota_requests")
             return self.get(request, form=form, status=422)
         decision = DecisionForm(request.POST)
-        decision.is_valid()
         request_id = request.POST.get("request", "")
         approve = request.POST.get("decision") == "approve"
         try:
             ids = parse_ids([request_id])
             if not ids:
                 raise ValidationError(_("That request no longer exists."))
-            quota_ops.decide_request(
-                request.user, ids[0], approve, decision.cleaned_data.get("answer", "")
-            )
+            if not decision.is_valid():  # an answer too long, or with a NUL byte
+                raise ValidationError(error_messages(decision))
+            quota_ops.decide_request(request.user, ids[0], approve, decision.cleaned_data["answer"])
         except ValidationError as exc:
             for text in exc.messages:
                 messages.error(request, text)
@@ -159,17 +178,20 @@ class SystemServicesView(OperatorView):
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("_action", "create")
         if action in ("edit", "retire"):
+            row = SystemServiceEditForm(request.POST)
             try:
+                if not row.is_valid():  # a description too long, or with a NUL byte
+                    raise ValidationError(error_messages(row))
                 if action == "edit":
                     service_ops.update_system_service(
                         request.user,
-                        request.POST.get("service"),
-                        description=request.POST.get("description", ""),
+                        row.cleaned_data["service"],
+                        description=row.cleaned_data["description"],
                     )
                     messages.success(request, _("Cloud service saved."))
                 else:
                     service = service_ops.retire_system_service(
-                        request.user, request.POST.get("service")
+                        request.user, row.cleaned_data["service"]
                     )
                     messages.success(
                         request, _("Cloud service %(name)s is being retired.") % {"name": service}

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -13,6 +13,7 @@ from console.ui.urls import safe_next
 from console.ui.views import OperationView
 
 from . import operations
+from .forms import AccessKeyForm
 from .models import AccessKey, Project
 from .querysets import VIEW
 
@@ -31,11 +32,12 @@ def select_project(request: HttpRequest) -> HttpResponse:
     if project is None:
         raise Http404("No such project for this user.")
     request.tenancy.select(project)
-    return redirect(safe_next(request, reverse("home")))
+    # Not redirect(): it would take a `next` such as "80" for a URL name (a 500).
+    return HttpResponseRedirect(safe_next(request, reverse("home")))
 
 
 def credentials(
-    request: HttpRequest, new_key=None, secret: str = "", status: int = 200
+    request: HttpRequest, new_key=None, secret: str = "", form=None, status: int = 200
 ) -> HttpResponse:
     """我的凭证 (T4): account name and ID, the project ID of each region, the access keys."""
     projects = (
@@ -54,6 +56,7 @@ def credentials(
             "max_keys": AccessKey.MAX_PER_USER,
             "new_key": new_key,
             "secret": secret,
+            "form": form or AccessKeyForm(auto_id="key-%s"),
         },
         status=status,
     )
@@ -65,10 +68,11 @@ def credentials(
 @require_POST
 def create_access_key(request: HttpRequest) -> HttpResponse:
     """Create a key for yourself; the page that answers shows its secret, once."""
+    form = AccessKeyForm(request.POST, auto_id="key-%s")
+    if not form.is_valid():  # a NUL byte, too long: said at the field
+        return credentials(request, form=form, status=422)
     try:
-        key, secret = operations.create_access_key(
-            request.user, request.POST.get("description", "")
-        )
+        key, secret = operations.create_access_key(request.user, form.cleaned_data["description"])
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -87,7 +91,8 @@ class AccessKeyStatusView(OperationView):
         ) % {"key": key}
 
     def get_redirect_url(self, pk, succeeded: bool) -> str:
-        return reverse("credentials")
+        # An operator acting for support comes from the account's keys page and goes back there.
+        return safe_next(self.request, reverse("credentials"))
 
 
 class AccessKeyDeleteView(AccessKeyStatusView):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 ID_RE = re.compile(r"[0-9]{1,18}")
 
@@ -52,6 +53,28 @@ def remove_formset_row(data: QueryDict, prefix: str, index: int, fields: list[st
     return data
 
 
+def filled_forms(formset: forms.BaseFormSet) -> list[forms.Form]:
+    """The rows of a formset that were filled in. A row added and left empty (or sent with no
+    fields at all) is ignored: not refused, and not passed on to the operation."""
+    return [form for form in formset.forms if not (form.empty_permitted and not form.has_changed())]
+
+
+def filled_rows(formset: forms.BaseFormSet) -> list[dict]:
+    """The cleaned data of a valid formset's filled rows, in order; operation errors keyed
+    "<prefix>.<n>" name the n-th of these, and apply_errors() puts them there."""
+    return [form.cleaned_data for form in filled_forms(formset)]
+
+
+def cleaned_or_none(field: forms.Field, value):
+    """A raw value read outside a form's validation (a search term, a name to look up) as
+    `field` cleans it, or None when the field refuses it (a NUL byte, too long): such a value
+    never reaches the database."""
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return None
+
+
 def apply_errors(
     error: ValidationError,
     form: forms.Form,
@@ -59,8 +82,9 @@ def apply_errors(
     strip_prefix: str = "",
 ) -> dict[str, list[str]]:
     """Put an operation's errors where the user typed: "vpc" on the form's field,
-    "ports.2.terminal_port" on row 2 of the ports formset. Returns errors about a whole
-    formset ({"ports": [...]}) for the template to show above its rows."""
+    "ports.2.terminal_port" on the third filled row of the ports formset (see filled_rows).
+    Returns errors about a whole formset ({"ports": [...]}) for the template to show above
+    its rows."""
     sections: dict[str, list[str]] = {}
     for key, errors in error.update_error_dict({}).items():
         messages = [m for e in errors for m in ValidationError(e).messages]
@@ -68,7 +92,7 @@ def apply_errors(
         prefix, _, rest = key.partition(".")
         if prefix in formsets and rest:
             row, _, field = rest.partition(".")
-            formsets[prefix].forms[int(row)].add_error(field or None, messages)
+            filled_forms(formsets[prefix])[int(row)].add_error(field or None, messages)
         elif prefix in formsets:
             sections.setdefault(prefix, []).extend(messages)
         elif key in form.fields:
@@ -90,6 +114,31 @@ def without_errors(*items):
             item._errors = ErrorDict()
             item.cleaned_data = {}
     return items
+
+
+def error_messages(form: forms.Form) -> list[str]:
+    """A refused form's errors as messages that name their field, for a form whose fields sit
+    in a table row and whose answer is a redirect with messages."""
+    texts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        texts += [
+            gettext("%(field)s: %(error)s") % {"field": label, "error": e} if label else e
+            for e in errors
+        ]
+    return texts
+
+
+def with_errors_of(form: forms.Form, *names: str) -> forms.Form:
+    """A form re-rendered without errors (see without_errors) but for the named fields, checked
+    alone: 验证 says at the field why a typed name cannot be looked up (a NUL byte, too long)."""
+    without_errors(form)
+    for name in names:
+        try:
+            form.fields[name].clean(form[name].value())
+        except ValidationError as exc:
+            form.add_error(name, exc)
+    return form
 
 
 def is_uuid(value) -> bool:

@@ -26,8 +26,6 @@ from .htmx import render_page_or_partial
 from .objects import get_object_for
 from .urls import safe_next
 
-PER_PAGE = 20
-
 
 def in_current_region(request: HttpRequest, queryset):
     """Tenants see their project in the selected region; operators every account's there."""
@@ -73,7 +71,7 @@ class ObjectListView(View):
             request=request,
             **self.get_table_kwargs(),
         )
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        RequestConfig(request).configure(table)  # BaseTable bounds the page size
         context = {
             "title": self.title,
             "filterset": filterset,
@@ -198,6 +196,9 @@ class ConfirmView(ObjectView):
             "confirm_label": self.confirm_label,
             "danger": self.danger,
             "cancel_url": self.get_cancel_url(),
+            # A platform operator acting in a tenant's account, for support (issue 9, defect 10).
+            "for_support": request.user.is_operator
+            and self.object.project.account_id != request.user.account_id,
             **self.get_confirm_context(),
         }
         return render_page_or_partial(request, self.template_name, "#modal", context)
