@@ -82,6 +82,16 @@ class Endpoint(StatusMixin, models.Model):
         _("status"), max_length=20, choices=EndpointStatus.choices, default=EndpointStatus.CREATING
     )
     error = models.CharField(_("reason"), max_length=255, blank=True)
+    description = models.CharField(_("description"), max_length=512, blank=True)
+    # The service provider's own note on this connection (连接管理), not shown to the consumer.
+    connection_description = models.CharField(
+        _("connection description"), max_length=512, blank=True
+    )
+    # The endpoint's own access control: source CIDRs that may use it, when enabled (issue 10).
+    enable_whitelist = models.BooleanField(_("access control"), default=False)
+    whitelist = models.JSONField(_("allowed source addresses"), default=list, blank=True)
+    # Gateway endpoints: the policy in the provider's policy_statement shape; null = none.
+    policy_statement = models.JSONField(_("endpoint policy"), null=True, blank=True)
     # The create form's one-time key: submitting it twice creates one endpoint (E2).
     request_id = models.UUIDField(_("request ID"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

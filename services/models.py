@@ -62,6 +62,15 @@ STATUS_HELP = {
 }
 
 
+class TcpProxy(models.TextChoices):
+    """客户端IP透传 (the provider's tcp_proxy)."""
+
+    CLOSE = "close", _("Off")
+    TOA_OPEN = "toa_open", _("TCP option (TOA)")
+    PROXY_OPEN = "proxy_open", _("PROXY protocol")
+    OPEN = "open", _("TOA and PROXY protocol")
+
+
 class EndpointService(StatusMixin, models.Model):
     id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(
@@ -79,7 +88,7 @@ class EndpointService(StatusMixin, models.Model):
         _("service type"), max_length=16, choices=ServiceType.choices, default=ServiceType.INTERFACE
     )
     is_system = models.BooleanField(_("cloud service"), default=False)
-    description = models.CharField(_("description"), max_length=255, blank=True)
+    description = models.CharField(_("description"), max_length=512, blank=True)
     vpc = models.ForeignKey(
         VPC,
         on_delete=models.PROTECT,
@@ -107,6 +116,11 @@ class EndpointService(StatusMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("server"),
+    )
+    # 客户端IP透传: how the client's address reaches the backend (issue 10); stored and shown,
+    # effective where a data plane carries traffic.
+    tcp_proxy = models.CharField(
+        _("client IP pass-through"), max_length=16, choices=TcpProxy.choices, default=TcpProxy.CLOSE
     )
     # Gateway services: the prefix endpoints route to (OBS: 100.125.0.0/16, E5).
     route_prefix = models.CharField(_("route prefix"), max_length=43, blank=True)
@@ -272,6 +286,7 @@ class Permission(models.Model):
     principal = models.CharField(
         _("authorized account ID"), max_length=64, validators=[validate_principal]
     )
+    description = models.CharField(_("description"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
