@@ -50,7 +50,7 @@ def test_sqlite_gets_wal_immediate_and_a_busy_timeout_however_it_is_named(tmp_pa
     """Issue 9, defect 1: `DATABASE_URL=sqlite:///...` used to drop the tuning, and 16 clients
     got `database is locked` 500s."""
     path = tmp_path / "tuned.sqlite3"
-    env = {"SQLITE_PATH": str(path)} if named_by == "SQLITE_PATH" else {}
+    env = {"SQLITE_PATH": str(path), "DATABASE_URL": ""} if named_by == "SQLITE_PATH" else {}
     if named_by == "DATABASE_URL":
         env["DATABASE_URL"] = f"sqlite:///{path}"
     code = (
