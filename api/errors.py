@@ -24,3 +24,14 @@ FORBIDDEN = "VPCEP.0003"
 NOT_FOUND = "VPCEP.0004"
 INVALID = "VPCEP.0001"
 CONFLICT = "VPCEP.0009"
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: JSON under the API's version prefixes (/v1, /v2, ...), Django's page elsewhere."""
+    import re
+
+    from django.views.defaults import server_error as html_server_error
+
+    if re.match(r"^/v\d+(/|$)", request.path):
+        return error_response(500, "VPCEP.0500", "Internal error; it has been logged.")
+    return html_server_error(request, *args, **kwargs)

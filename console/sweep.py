@@ -14,6 +14,7 @@ nothing behind, since its work is one transaction that the dead connection rolle
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,7 +32,13 @@ log = logging.getLogger(__name__)
 # Every task here takes milliseconds: one still "running" after a minute lost its worker.
 LOST_AFTER = timedelta(seconds=60)
 KEEP_RESULTS = timedelta(days=1)
+# A task that fails by itself this often is left alone (and logged) until its results are pruned.
+GIVE_UP_AFTER = 3
 LOST = "console.sweep.WorkerLost"
+
+
+class WorkerLost(Exception):
+    """The exception class a task result lost with its worker is marked failed with."""
 
 
 @dataclass
@@ -86,13 +93,33 @@ def enqueue_stuck(updated_before: datetime) -> int:
         (Endpoint.objects.filter(status=EndpointStatus.DELETING), finish_endpoint_deletion),
     ]
     pending = pending_tasks()
+    failing = failing_tasks()
     count = 0
     for queryset, task in jobs:
         for pk in queryset.filter(updated_at__lt=updated_before).values_list("pk", flat=True):
-            if (task.module_path, str(pk)) not in pending:
-                task.enqueue(str(pk))
-                count += 1
+            key = (task.module_path, str(pk))
+            if key in pending:
+                continue
+            if failing.get(key, 0) >= GIVE_UP_AFTER:
+                log.error(
+                    "%s(%s) failed %d times; not retried until its results are pruned.",
+                    *key,
+                    failing[key],
+                )
+                continue
+            task.enqueue(str(pk))
+            count += 1
     return count
+
+
+def failing_tasks() -> Counter:
+    """How often each (task path, first argument) failed by itself (not lost with a worker)."""
+    failed = (
+        DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+        .exclude(exception_class_path=LOST)
+        .values_list("task_path", "args_kwargs")
+    )
+    return Counter((path, str(call["args"][0])) for path, call in failed if call.get("args"))
 
 
 def pending_tasks() -> set[tuple[str, str]]:

@@ -194,6 +194,7 @@ def test_a_task_lost_with_its_killed_worker_is_run_again(
     assert "Enqueued 1 task(s) again; 1 lost" in capsys.readouterr().out
     lost.refresh_from_db()
     assert (lost.status, lost.exception_class_path) == ("FAILED", "console.sweep.WorkerLost")
+    assert lost.task_result.errors[0].exception_class.__name__ == "WorkerLost"  # importable
     assert queue.run() == 1
     service.refresh_from_db()
     assert service.status == ServiceStatus.AVAILABLE
@@ -280,3 +281,25 @@ def test_reconcile_every_keeps_sweeping_until_stopped(queue, web, monkeypatch):
     queue.run()
     web.refresh_from_db()
     assert web.status == ServiceStatus.AVAILABLE
+
+
+def test_a_task_that_keeps_failing_by_itself_is_given_up_after_three_tries(queue, web, caplog):
+    """A row whose task fails by itself (not lost with a worker) is not re-queued every minute
+    for ever: after three failures the sweep logs it and leaves it (review of issue 9)."""
+    from console.sweep import GIVE_UP_AFTER, enqueue_stuck
+    from services.tasks import finish_deletion
+
+    EndpointService.objects.filter(pk=web.pk).update(
+        status=ServiceStatus.DELETING, updated_at=ago(minutes=5)
+    )
+    for attempt_number in range(GIVE_UP_AFTER + 1):
+        enqueued = enqueue_stuck(ago(minutes=1))
+        if attempt_number < GIVE_UP_AFTER:
+            assert enqueued == 1
+            DBTaskResult.objects.ready().update(  # the task ran and raised
+                status="FAILED", exception_class_path="builtins.RuntimeError", finished_at=ago()
+            )
+        else:
+            assert enqueued == 0
+    assert "failed 3 times" in caplog.text
+    assert DBTaskResult.objects.filter(task_path=finish_deletion.module_path).count() == 3

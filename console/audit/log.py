@@ -42,7 +42,11 @@ def record(
         before=before,
         after=after,
     )
-    if hasattr(obj, "support_note") and person and (by_operator or obj.support_note):
+    # The object's owner: its own project's account (a connection is recorded in the service's
+    # project, but the endpoint belongs to the consumer), else the account named.
+    own_project = getattr(obj, "project", None)
+    owners = person and actor.account_id == (own_project.account_id if own_project else account_id)
+    if hasattr(obj, "support_note") and (by_operator or (owners and obj.support_note)):
         obj.support_note = (
             {"operator": entry.actor_name, "action": action, "at": timezone.now().isoformat()}
             if by_operator

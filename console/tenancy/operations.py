@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,9 @@ def set_access_key_status(user, key_id: int, enabled: bool) -> AccessKey:
         key = get_object_for(
             user, AccessKey.objects.select_for_update(no_key=True), SUPPORT, pk=key_id
         )
+        if enabled and key.user.account_id != user.account_id:
+            # Support may take a key out of use, never put one back: that is its owner's call.
+            raise PermissionDenied(_("Only the key's owner can enable it again."))
         before = key.status
         key.status = AccessKeyStatus.ACTIVE if enabled else AccessKeyStatus.DISABLED
         key.save(update_fields=["status"])

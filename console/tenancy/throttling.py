@@ -18,6 +18,7 @@ from datetime import datetime
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -92,11 +93,22 @@ def audit_failed_login(sender, credentials: dict, request: HttpRequest | None = 
         log.warning("Failed login for %r not in the activity log: no platform account", username)
         return
     address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
+    locked = getattr(request, "axes_locked_out", False)
+    if (
+        locked
+        and AuditRecord.objects.filter(
+            action=LOGIN_LOCKED,
+            resource_id=address[:64],
+            resource_name=username,
+            created_at__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        ).exists()
+    ):
+        return  # one record per lockout: refused attempts must not flood the operators' log
     AuditRecord.objects.create(
         actor=user,
         actor_name=username,
         account_id=account_id,
-        action=LOGIN_LOCKED if getattr(request, "axes_locked_out", False) else LOGIN_FAILED,
+        action=LOGIN_LOCKED if locked else LOGIN_FAILED,
         resource_type="login",
         resource_id=address[:64],
         resource_name=username,

@@ -148,3 +148,9 @@ def is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def refuse_json_constant(name: str):
+    """json.loads(..., parse_constant=this): NaN and Infinity are not JSON, and PostgreSQL's
+    jsonb refuses them (a 500 there), so they are refused as bad JSON everywhere."""
+    raise ValueError(f"{name} is not a JSON number")

@@ -135,7 +135,7 @@ def test_operators_see_failed_and_locked_logins_and_tenants_do_not(client, login
     records = AuditRecord.objects.filter(action__startswith="login.")
     assert sorted(records.values_list("actor_name", "action", "resource_id")) == sorted(
         [("a-admin", "login.failed", "10.0.3.7")] * 4
-        + [("a-admin", "login.locked", "10.0.3.7")] * 2
+        + [("a-admin", "login.locked", "10.0.3.7")]  # one record per lockout
         + [("nobody", "login.failed", "10.0.3.8")]
     )
     assert {r.account.name for r in records} == {"tenant-a", "CTC"}
@@ -170,3 +170,17 @@ def test_behind_a_proxy_the_address_comes_from_the_configured_header(client, dem
             client, "b-admin", settings.DEMO_PASSWORD, "127.0.0.1", HTTP_X_REAL_IP="203.0.113.6"
         )
         assert logged_in(other)
+
+
+def test_refused_attempts_during_a_lock_do_not_flood_the_activity_log(client, demo_data):
+    """One login.locked record per lockout, however often the locked door is tried."""
+    for _ in range(30):
+        attempt(client, "a-admin", address="10.0.4.1")
+    actions = list(
+        AuditRecord.objects.filter(action__startswith="login.").values_list("action", flat=True)
+    )
+    assert actions.count("login.locked") == 1 and actions.count("login.failed") == 4
+    attempt(client, "a-member", address="10.0.4.2")  # another lock is recorded on its own
+    for _ in range(5):
+        attempt(client, "a-member", address="10.0.4.2")
+    assert AuditRecord.objects.filter(action="login.locked").count() == 2

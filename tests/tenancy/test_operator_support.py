@@ -141,3 +141,33 @@ def test_keys_stay_personal_for_tenants(a_key):
         key_ops.set_access_key_status(user("a-member"), a_key.pk, False)
     a_key.refresh_from_db()
     assert a_key.is_active
+
+
+def test_an_operator_cannot_enable_a_tenants_key_again(login, a_key):
+    """Support takes a key out of use; putting it back is its owner's call (review of #9)."""
+    key_ops.set_access_key_status(user("a-admin"), a_key.pk, False)  # the owner switched it off
+    with pytest.raises(PermissionDenied):
+        key_ops.set_access_key_status(user("operator"), a_key.pk, True)
+    a_key.refresh_from_db()
+    assert not a_key.is_active
+    page = login("operator").get(reverse("operator:account_keys", args=[a_key.user.account_id]))
+    assert "启用" not in page.content.decode().split("<tbody>", 1)[1]  # no Enable control
+    key_ops.set_access_key_status(user("a-admin"), a_key.pk, True)  # the owner may
+    a_key.refresh_from_db()
+    assert a_key.is_active
+
+
+def test_only_the_owners_account_clears_a_support_banner(web):
+    endpoint = connect(web, EndpointStatus.PENDING)  # tenant-b's endpoint to tenant-a's service
+    endpoint_ops.delete_endpoint(user("operator"), endpoint.pk)
+    endpoint.refresh_from_db()
+    note = endpoint.support_note
+    assert note
+    from console.audit.log import record
+
+    record(user("a-approver"), "connection.accept", endpoint, project=web.project)
+    endpoint.refresh_from_db()
+    assert endpoint.support_note == note  # the service's side acting is not the owner acting
+    record(user("b-admin"), "endpoint.edit", endpoint)
+    endpoint.refresh_from_db()
+    assert endpoint.support_note is None
