@@ -60,3 +60,8 @@ class UserAdmin(ConsoleAdmin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "account", "password1", "password2"]}),
     ]
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Users are deactivated, never deleted: deleting one would take the admin's own
+        # history (LogEntry) with it, and an operator could delete themselves (the fuzz suite did).
+        return False

@@ -85,3 +85,18 @@ def test_switching_region_keeps_a_good_next(login):
         reverse("select_project"), {"project_id": project.project_id, "next": "/services/"}
     )
     assert response["Location"] == "/services/"
+
+
+def test_users_are_deactivated_not_deleted_in_the_admin(operator):
+    """The fuzz suite deleted every user, the operator too, through the admin's bulk delete,
+    and the admin's history went with them. Users are deactivated instead."""
+    ids = [str(pk) for pk in User.objects.values_list("pk", flat=True)]
+    response = operator.post(
+        reverse("admin:tenancy_user_changelist"),
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert User.objects.count() == len(ids)
+    change = operator.get(reverse("admin:tenancy_user_change", args=[ids[0]]))
+    assert change.status_code == 200
+    assert f"/admin/tenancy/user/{ids[0]}/delete/" not in change.content.decode()
