@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from console.tags.filters import TagFilter
 from console.ui.forms import is_uuid
 
 from .models import Endpoint, EndpointStatus
@@ -26,10 +27,11 @@ class EndpointFilterSet(django_filters.FilterSet):
         empty_label=_("All statuses"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    tag = TagFilter()
 
     class Meta:
         model = Endpoint
-        fields = ["q", "status"]
+        fields = ["q", "status", "tag"]
 
     def search(self, queryset, name, value):
         value = value.strip()

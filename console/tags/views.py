@@ -1,16 +1,19 @@
-"""The 标签 tab every taggable resource's detail page has: list, add, edit, delete (max 10)."""
+"""The 标签 tab every taggable resource's detail page has (list, add, edit, delete; max 10), and
+the account's 预定义标签 page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 
-from console.tenancy.querysets import VIEW
+from console.tenancy.querysets import CHANGE, VIEW, allowed_project_ids
 from console.ui.forms import apply_errors
+from console.ui.objects import get_object_for
 from console.ui.views import OperationView
 
 from . import operations
@@ -83,3 +86,95 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+# --- 预定义标签: the account's predefined tags (account administrators) ------------------------
+
+
+def may_predefine(user) -> bool:
+    """Administrators of any of the account's projects keep its predefined tags (operators:
+    the platform account's, whose projects they administer)."""
+    return user.is_authenticated and (user.is_operator or bool(allowed_project_ids(user, CHANGE)))
+
+
+class PredefinedTagsMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not may_predefine(request.user):
+            raise PermissionDenied(_("Only the account's administrators keep its predefined tags."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def account_tags(self):
+        user = self.request.user
+        return PredefinedTag.objects.restrict(user, CHANGE).filter(account_id=user.account_id)
+
+
+class PredefinedTagsView(PredefinedTagsMixin, View):
+    """The list, and a form to add one. Every tag form suggests them and links here."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(TagForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = TagForm(request.POST)
+        if form.is_valid():
+            try:
+                tag = operations.create_predefined_tag(
+                    request.user,
+                    request.user.account_id,
+                    form.cleaned_data["key"],
+                    form.cleaned_data["value"],
+                )
+            except ValidationError as exc:
+                apply_errors(exc, form, {})
+            else:
+                messages.success(request, _("Predefined tag %(tag)s created.") % {"tag": tag})
+                return redirect("tags:predefined")
+        return self.render(form, status=422)
+
+    def render(self, form: TagForm, status: int = 200) -> HttpResponse:
+        tags = list(self.account_tags())
+        context = {"form": form, "tag_list": tags, "predefined_tags": tags}
+        return render(self.request, "tags/predefined.html", context, status=status)
+
+
+class PredefinedTagEditView(PredefinedTagsMixin, View):
+    """修改: one predefined tag's key and value; errors at the field, what was typed kept."""
+
+    model = PredefinedTag
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = self.tag(pk)
+        return self.render(tag, TagForm(initial={"key": tag.key, "value": tag.value}))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = self.tag(pk)
+        form = TagForm(request.POST)
+        if form.is_valid():
+            try:
+                tag = operations.edit_predefined_tag(
+                    request.user, tag.pk, form.cleaned_data["key"], form.cleaned_data["value"]
+                )
+            except ValidationError as exc:
+                apply_errors(exc, form, {})
+            else:
+                messages.success(request, _("Predefined tag %(tag)s saved.") % {"tag": tag})
+                return redirect("tags:predefined")
+        return self.render(tag, form, status=422)
+
+    def tag(self, pk: int) -> PredefinedTag:
+        return get_object_for(self.request.user, PredefinedTag.objects.all(), CHANGE, pk=pk)
+
+    def render(self, tag, form: TagForm, status: int = 200) -> HttpResponse:
+        context = {"tag": tag, "form": form, "predefined_tags": list(self.account_tags())}
+        return render(self.request, "tags/predefined_edit.html", context, status=status)
+
+
+class PredefinedTagDeleteView(OperationView):
+    model = PredefinedTag
+
+    def perform(self, pk) -> str:
+        operations.delete_predefined_tag(self.request.user, pk)
+        return _("Predefined tag deleted.")
+
+    def get_redirect_url(self, pk, succeeded: bool) -> str:
+        return reverse("tags:predefined")
