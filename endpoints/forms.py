@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from console.network.models import VPC, RouteTable, Subnet
 from console.tenancy.querysets import CHANGE
@@ -9,7 +10,8 @@ from console.ui.forms import cleaned_or_none, is_uuid
 from services.forms import SELECT, VPCChoiceField
 from services.models import EndpointService, ServiceType
 
-from .operations import connectable_services, find_service
+from .operations import MAX_DESCRIPTION, connectable_services, find_service
+from .policy import load_json, parse_whitelist_text, policy_text
 
 CLOUD, BY_NAME = "cloud", "name"
 
@@ -50,6 +52,13 @@ class EndpointForm(forms.Form):
     subnet = forms.ChoiceField(label=_("Subnet"), required=False, widget=forms.Select(attrs=SELECT))
     route_tables = forms.MultipleChoiceField(
         label=_("Route tables"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(
+        label=pgettext_lazy("endpoint", "Description"),
+        required=False,
+        max_length=MAX_DESCRIPTION,
+        help_text=_("Optional. At most 512 characters, without < or >."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     request_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -131,4 +140,102 @@ class EndpointForm(forms.Form):
             "subnet_id": data.get("subnet") or None,
             "route_table_ids": data.get("route_tables") or [],
             "private_dns": data.get("private_dns", False),
+            "description": data.get("description", ""),
         }
+
+
+SWITCH = {"class": "form-check-input", "role": "switch"}
+
+
+class EndpointEditForm(forms.Form):
+    """修改: what can change after creation, by the endpoint's type; the operation checks it
+    all again (update_endpoint)."""
+
+    description = EndpointForm.base_fields["description"]
+    route_tables = forms.MultipleChoiceField(
+        label=_("Route tables"),
+        required=False,
+        help_text=_(
+            "The service's route is added to each ticked table and removed from the others."
+        ),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    private_dns = forms.BooleanField(
+        label=_("Private domain name"),
+        required=False,
+        help_text=_(
+            "On: a name in the VPC's private zone resolves to the node IP. Off: the name is removed."
+        ),
+        widget=forms.CheckboxInput(attrs=SWITCH),
+    )
+    enable_whitelist = forms.BooleanField(
+        label=pgettext_lazy("endpoint", "Access control"),
+        required=False,
+        help_text=_("On: only the sources on the whitelist below can use the endpoint."),
+        widget=forms.CheckboxInput(attrs=SWITCH),
+    )
+    whitelist = forms.CharField(
+        label=pgettext_lazy("endpoint", "Whitelist"),
+        required=False,
+        max_length=2000,
+        help_text=_("One IPv4 address or CIDR block per line, e.g. 192.168.0.0/24. At most 20."),
+        widget=forms.Textarea(
+            attrs={
+                "class": "form-control font-monospace",
+                "rows": 4,
+                "placeholder": "192.168.0.0/24",
+            }
+        ),
+    )
+
+    def __init__(self, *args, endpoint, user, **kwargs):
+        if not args and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "description": endpoint.description,
+                "route_tables": [str(t.pk) for t in endpoint.route_tables.all()],
+                "private_dns": endpoint.private_dns,
+                "enable_whitelist": endpoint.enable_whitelist,
+                "whitelist": "\n".join(endpoint.whitelist),
+            }
+        super().__init__(*args, **kwargs)
+        if endpoint.service.service_type == ServiceType.GATEWAY:
+            for name in ("private_dns", "enable_whitelist", "whitelist"):
+                del self.fields[name]
+            tables = RouteTable.objects.restrict(user, CHANGE).filter(vpc=endpoint.vpc_id)
+            self.fields["route_tables"].choices = [(str(t.pk), t.name) for t in tables]
+        else:
+            del self.fields["route_tables"]
+
+    def changes(self) -> dict:
+        """update_endpoint()'s arguments from the cleaned form."""
+        data = dict(self.cleaned_data)
+        if "route_tables" in data:
+            data["route_table_ids"] = data.pop("route_tables")
+        if "whitelist" in data:
+            data["whitelist"] = parse_whitelist_text(data["whitelist"])
+        return data
+
+
+class PolicyForm(forms.Form):
+    """策略: the policy_statement list as JSON; set_endpoint_policy() checks the statements."""
+
+    policy_statement = forms.CharField(
+        label=_("Policy (JSON)"),
+        max_length=20000,
+        help_text=_(
+            'A list of statements: {"Effect": "Allow" or "Deny", "Action": [...], '
+            '"Resource": [...]}, with "Condition" and "Sid" if needed.'
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 14}),
+    )
+
+    def __init__(self, *args, endpoint=None, **kwargs):
+        if not args and endpoint is not None:
+            kwargs["initial"] = {"policy_statement": policy_text(endpoint.policy_statement)}
+        super().__init__(*args, **kwargs)
+
+    def clean_policy_statement(self):
+        value = load_json(self.cleaned_data["policy_statement"])
+        if isinstance(value, dict) and set(value) == {"policy_statement"}:  # an API body pasted
+            value = value["policy_statement"]
+        return value

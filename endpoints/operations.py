@@ -19,14 +19,26 @@ from console.network.models import VPC, RouteTable, Subnet
 from console.quotas.limits import ENDPOINT
 from console.quotas.models import limit_for
 from console.quotas.usage import used
+from console.states import TransitionError
 from console.tags.operations import clean_tags
 from console.tenancy.models import Account, Project
 from console.tenancy.querysets import CHANGE, CONNECT, SUPPORT, can
+from console.ui.forms import is_uuid
 from console.ui.objects import get_object_for
 from services.models import EndpointService, ServiceStatus, ServiceType
 
 from .models import Endpoint, EndpointStatus, PacketIdSequence
-from .provisioning import has_free_address
+from .policy import clean_policy, clean_whitelist
+from .provisioning import (
+    ProvisionError,
+    add_dns_record,
+    add_routes,
+    has_free_address,
+    remove_dns_record,
+    remove_routes,
+)
+
+MAX_DESCRIPTION = 512
 
 
 @dataclass
@@ -40,6 +52,10 @@ class EndpointPlan:
     route_tables: list[RouteTable] = field(default_factory=list)
     private_dns: bool = False
     tags: list[tuple[str, str]] = field(default_factory=list)
+    description: str = ""
+    whitelist: list[str] = field(default_factory=list)
+    enable_whitelist: bool = False
+    policy_statement: list[dict] | None = None
 
 
 def find_service(user, project: Project, service_name: str) -> EndpointService | None:
@@ -74,6 +90,10 @@ def check_request(
     route_table_ids: Sequence = (),
     private_dns: bool = False,
     tags: Sequence[tuple[str, str]] = (),
+    description: str = "",
+    whitelist: Sequence[str] = (),
+    enable_whitelist: bool = False,
+    policy_statement: list | None = None,
     lock: bool = False,
 ) -> EndpointPlan:
     """Check a request to create an endpoint (E2, E3) and resolve its objects; raises a
@@ -133,6 +153,16 @@ def check_request(
         tags = clean_tags(list(tags))
     except ValidationError as exc:
         exc.update_error_dict(errors)
+    settings = {}
+    if service is not None:
+        settings = _checked_settings(
+            service,
+            errors,
+            description=description,
+            whitelist=list(whitelist) if whitelist else None,
+            enable_whitelist=enable_whitelist or None,
+            policy_statement=policy_statement,
+        )
     if errors:
         raise ValidationError(errors)
     return EndpointPlan(
@@ -143,7 +173,55 @@ def check_request(
         route_tables=route_tables,
         private_dns=bool(private_dns) and not gateway,
         tags=list(tags),
+        **settings,
     )
+
+
+def clean_description(text) -> str:
+    """描述: at most 512 characters, without < or > (as the provider)."""
+    text = (text or "").strip()
+    errors = []
+    if len(text) > MAX_DESCRIPTION:
+        errors.append(
+            _("An endpoint's description has at most %(max)d characters; this has %(count)d.")
+            % {"max": MAX_DESCRIPTION, "count": len(text)}
+        )
+    if "<" in text or ">" in text:
+        errors.append(_("The description cannot contain < or >."))
+    if errors:
+        raise ValidationError({"description": errors})
+    return text
+
+
+def _checked_settings(service: EndpointService, errors: dict, **given) -> dict:
+    """The settings an endpoint may have besides its network (描述, access control, policy),
+    checked for its service's type; None means not given. Problems go into `errors`."""
+    gateway = service.service_type == ServiceType.GATEWAY
+    checks = {
+        "description": clean_description,
+        "whitelist": clean_whitelist,
+        "enable_whitelist": bool,
+        "policy_statement": clean_policy,
+    }
+    cleaned = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name in ("whitelist", "enable_whitelist") and gateway:
+            if value:  # off and empty is what a gateway endpoint has anyway
+                errors.setdefault(name, []).append(
+                    _("Access control applies to interface endpoints; use a policy for a gateway.")
+                )
+        elif name == "policy_statement" and not gateway:
+            errors.setdefault(name, []).append(
+                _("Endpoint policies apply to gateway endpoints only.")
+            )
+        else:
+            try:
+                cleaned[name] = checks[name](value)
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+    return cleaned
 
 
 def create_endpoint(user, project: Project, *, request_id=None, **request) -> Endpoint:
@@ -178,6 +256,10 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
             vpc=plan.vpc,
             subnet=plan.subnet,
             private_dns=plan.private_dns,
+            description=plan.description,
+            whitelist=plan.whitelist,
+            enable_whitelist=plan.enable_whitelist,
+            policy_statement=plan.policy_statement,
             packet_id=PacketIdSequence.next(),
             status=EndpointStatus.CREATING,
             request_id=request_id,
@@ -198,6 +280,11 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
                 "route_tables": [t.name for t in plan.route_tables],
                 "private_dns": plan.private_dns,
                 "tags": dict(plan.tags),
+                **{
+                    name: getattr(plan, name)
+                    for name in ("description", "whitelist", "enable_whitelist", "policy_statement")
+                    if getattr(plan, name)
+                },
             },
         )
         transaction.on_commit(lambda: enqueue("provision_endpoint", endpoint.pk), robust=True)
@@ -224,6 +311,159 @@ def delete_endpoint(user, endpoint_id) -> Endpoint:
             after={"status": endpoint.status},
         )
         transaction.on_commit(lambda: enqueue("finish_endpoint_deletion", endpoint.pk), robust=True)
+    return endpoint
+
+
+# What 修改 may change, and in which states (the provider's: not while it is being created or
+# deleted, nor once it failed).
+EDITABLE = {EndpointStatus.ACCEPTED, EndpointStatus.PENDING, EndpointStatus.REJECTED}
+CHANGES = ("description", "route_table_ids", "private_dns", "enable_whitelist", "whitelist")
+
+
+def edit_refusal(endpoint: Endpoint) -> str:
+    """Why the endpoint cannot be changed now, or "" when it can."""
+    if endpoint.status in EDITABLE:
+        return ""
+    if endpoint.status == EndpointStatus.CREATING:
+        return _("The endpoint is being created; change it when that has finished.")
+    if endpoint.status == EndpointStatus.DELETING:
+        return _("The endpoint is being deleted; it can no longer be changed.")
+    return _("The endpoint failed; it cannot be changed. Delete it and create another.")
+
+
+def _locked_for_change(user, endpoint_id) -> Endpoint:
+    """The endpoint, locked, for its administrators (404 across accounts, 403 without the
+    role), in a state that allows changes (else a TransitionError: 409 in the API)."""
+    endpoint = get_object_for(
+        user,
+        Endpoint.objects.select_for_update(no_key=True, of=("self",)).select_related(
+            "service", "vpc__project", "project__region"
+        ),
+        CHANGE,
+        pk=endpoint_id,
+    )
+    refusal = edit_refusal(endpoint)
+    if refusal:
+        raise TransitionError(refusal, code="invalid_state")
+    return endpoint
+
+
+def _snapshot(endpoint: Endpoint, names) -> dict:
+    values = {
+        "description": endpoint.description,
+        "route_tables": sorted(t.name for t in endpoint.route_tables.all()),
+        "private_dns": endpoint.private_dns,
+        "domain_name": endpoint.domain_name,
+        "enable_whitelist": endpoint.enable_whitelist,
+        "whitelist": list(endpoint.whitelist),
+        "policy_statement": endpoint.policy_statement,
+    }
+    return {name: values[name] for name in names}
+
+
+def update_endpoint(user, endpoint_id, **changes) -> Endpoint:
+    """修改: change what `changes` names (CHANGES; a missing one stays as it is) in one
+    transaction. Route tables add and remove the service's routes; 内网域名 adds or removes the
+    A record. Raises a ValidationError keyed by field; nothing is saved unless all is good."""
+    unknown = set(changes) - set(CHANGES)
+    if unknown:
+        raise TypeError(f"update_endpoint() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        endpoint = _locked_for_change(user, endpoint_id)
+        gateway = endpoint.service.service_type == ServiceType.GATEWAY
+        errors: dict[str, list] = {}
+        settings = _checked_settings(
+            endpoint.service,
+            errors,
+            description=changes.get("description"),
+            whitelist=changes.get("whitelist"),
+            enable_whitelist=changes.get("enable_whitelist"),
+        )
+        tables = None
+        if changes.get("route_table_ids") is not None:
+            tables = _route_tables(user, endpoint, changes["route_table_ids"], errors)
+        private_dns = changes.get("private_dns")
+        if private_dns is not None and gateway and private_dns:
+            errors["private_dns"] = [_("A gateway endpoint has no private domain name.")]
+        if errors:
+            raise ValidationError(errors)
+        fields = [name for name in settings if getattr(endpoint, name) != settings[name]]
+        current = set(endpoint.route_tables.all())
+        if tables is not None and set(tables) != current:
+            fields.append("route_tables")
+        if private_dns is not None and not gateway and bool(private_dns) != endpoint.private_dns:
+            fields += ["private_dns", "domain_name"]
+        if not fields:
+            return endpoint
+        before = _snapshot(endpoint, fields)
+        for name in fields:
+            if name in settings:
+                setattr(endpoint, name, settings[name])
+        if "route_tables" in fields:
+            added = [t for t in tables if t not in current]
+            try:
+                add_routes(endpoint, added)
+            except ProvisionError as exc:
+                raise ValidationError({"route_tables": [str(exc)]}) from None
+            remove_routes(endpoint, current - set(tables))
+            endpoint.route_tables.set(tables)
+        if "private_dns" in fields:
+            endpoint.private_dns = bool(private_dns)
+            if endpoint.private_dns and endpoint.node_ip:
+                add_dns_record(endpoint)
+            elif not endpoint.private_dns:
+                remove_dns_record(endpoint)
+        endpoint.save()
+        record(user, "endpoint.edit", endpoint, before=before, after=_snapshot(endpoint, fields))
+    return endpoint
+
+
+def _route_tables(user, endpoint: Endpoint, ids, errors: dict) -> list[RouteTable]:
+    if endpoint.service.service_type != ServiceType.GATEWAY:
+        errors["route_tables"] = [_("Only a gateway endpoint has route tables.")]
+        return []
+    ids = [str(i) for i in ids if i]
+    tables = list(
+        RouteTable.objects.restrict(user, CHANGE)
+        .select_for_update(no_key=True, of=("self",))  # two endpoints adding to one table: in turn
+        .filter(vpc=endpoint.vpc, pk__in=[i for i in ids if is_uuid(i)])
+        .order_by("pk")
+    )
+    if not ids or len(tables) != len(set(ids)):
+        errors["route_tables"] = [_("Choose one or more route tables of the endpoint's VPC.")]
+    return tables
+
+
+def set_endpoint_policy(user, endpoint_id, statements: list | None) -> Endpoint:
+    """A gateway endpoint's policy (策略): the statements checked by clean_policy(), or None
+    to delete it (then everything is allowed, as without a policy)."""
+    with transaction.atomic():
+        endpoint = _locked_for_change(user, endpoint_id)
+        errors: dict[str, list] = {}
+        if statements is None:
+            if endpoint.service.service_type != ServiceType.GATEWAY:
+                errors["policy_statement"] = [
+                    _("Endpoint policies apply to gateway endpoints only.")
+                ]
+            elif endpoint.policy_statement is None:
+                errors["policy_statement"] = [_("The endpoint has no policy to delete.")]
+            cleaned = None
+        else:
+            cleaned = _checked_settings(endpoint.service, errors, policy_statement=statements).get(
+                "policy_statement"
+            )
+        if errors:
+            raise ValidationError(errors)
+        before = endpoint.policy_statement
+        endpoint.policy_statement = cleaned
+        endpoint.save(update_fields=["policy_statement", "updated_at"])
+        record(
+            user,
+            "endpoint.policy.delete" if cleaned is None else "endpoint.policy.update",
+            endpoint,
+            before={"policy_statement": before},
+            after={"policy_statement": cleaned},
+        )
     return endpoint
 
 

@@ -78,25 +78,46 @@ def add_dns_record(endpoint: Endpoint) -> DNSRecord:
     return record
 
 
-def add_routes(endpoint: Endpoint) -> list[Route]:
-    """A route for the gateway service's prefix (OBS: 100.125.0.0/16) in each route table."""
+def remove_dns_record(endpoint: Endpoint) -> None:
+    """内网域名 off: the A record goes, and with it the name."""
+    DNSRecord.objects.filter(pk=endpoint.dns_record_id).delete()
+    endpoint.dns_record = None
+    endpoint.domain_name = ""
+
+
+def add_routes(endpoint: Endpoint, tables=None) -> list[Route]:
+    """A route for the gateway service's prefix (OBS: 100.125.0.0/16) in each route table
+    (the endpoint's, or the given ones being added to it)."""
     prefix = endpoint.service.route_prefix
     routes = []
-    for table in endpoint.route_tables.all():
-        if table.routes.filter(destination=prefix).exists():
-            raise ProvisionError(
-                _("Route table %(table)s already has a route for %(prefix)s.")
-                % {"table": table.name, "prefix": prefix}
-            )
-        routes.append(
-            Route.objects.create(
-                route_table=table,
-                destination=prefix,
-                next_hop_type=ROUTE_HOP_TYPE,
-                next_hop=str(endpoint.pk),
-            )
+    for table in endpoint.route_tables.all() if tables is None else tables:
+        taken = ProvisionError(
+            _("Route table %(table)s already has a route for %(prefix)s.")
+            % {"table": table.name, "prefix": prefix}
         )
+        if table.routes.filter(destination=prefix).exists():
+            raise taken
+        try:
+            with transaction.atomic():  # a route added meanwhile: the same answer, no 500
+                routes.append(
+                    Route.objects.create(
+                        route_table=table,
+                        destination=prefix,
+                        next_hop_type=ROUTE_HOP_TYPE,
+                        next_hop=str(endpoint.pk),
+                    )
+                )
+        except IntegrityError:
+            raise taken from None
     return routes
+
+
+def remove_routes(endpoint: Endpoint, tables=None) -> None:
+    """The endpoint's routes, in every table or in the given ones."""
+    routes = Route.objects.filter(next_hop_type=ROUTE_HOP_TYPE, next_hop=str(endpoint.pk))
+    if tables is not None:
+        routes = routes.filter(route_table__in=list(tables))
+    routes.delete()
 
 
 def provision(endpoint: Endpoint) -> None:
@@ -113,6 +134,6 @@ def provision(endpoint: Endpoint) -> None:
 def release(endpoint: Endpoint) -> None:
     """Give back what provision() took: the DNS record, the routes, the address."""
     DNSRecord.objects.filter(pk=endpoint.dns_record_id).delete()
-    Route.objects.filter(next_hop_type=ROUTE_HOP_TYPE, next_hop=str(endpoint.pk)).delete()
+    remove_routes(endpoint)
     endpoint.dns_record = None
     endpoint.node_ip = None

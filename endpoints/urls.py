@@ -11,6 +11,16 @@ urlpatterns = [
     path("", views.EndpointListView.as_view(), name="list"),
     path("create/", views.EndpointCreateView.as_view(), name="create"),
     path("<uuid:pk>/", views.EndpointDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/edit/", views.EndpointEditView.as_view(), name="edit"),
+    path("<uuid:pk>/policy/", views.EndpointPolicyView.as_view(), name="policy"),
+    path(
+        "<uuid:pk>/policy/delete/", views.EndpointPolicyDeleteView.as_view(), name="policy_delete"
+    ),
+    path(
+        "<uuid:pk>/policy/delete/confirm/",
+        views.EndpointPolicyDeleteConfirmView.as_view(),
+        name="policy_delete_confirm",
+    ),
     path("<uuid:pk>/tags/", views.EndpointTagsView.as_view(), name="tags"),
     path(
         "<uuid:pk>/tags/edit/",

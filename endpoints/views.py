@@ -6,12 +6,12 @@ import ipaddress
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from console.quotas.limits import ENDPOINT
@@ -42,8 +42,9 @@ from services.models import ServiceType
 
 from . import operations as ops
 from .filters import EndpointFilterSet
-from .forms import BY_NAME, EndpointForm
+from .forms import BY_NAME, EndpointEditForm, EndpointForm, PolicyForm
 from .models import MAX_CONNECTIONS, Endpoint
+from .policy import policy_text
 from .tables import EndpointTable
 
 SIGNING_SALT = "endpoints.create"
@@ -192,6 +193,7 @@ class EndpointCreateView(CreateInProjectMixin, View):
 
 TABS = (
     Tab("basic", gettext_lazy("Basic information"), "endpoints:detail"),
+    Tab("policy", pgettext_lazy("tab", "Policy"), "endpoints:policy"),  # gateway endpoints
     Tab("tags", gettext_lazy("Tags"), "endpoints:tags"),
 )
 
@@ -204,9 +206,19 @@ class EndpointView(ObjectView):
     tabs = TABS
 
     def get_context(self, **extra) -> dict:
-        return super().get_context(
-            can_change=self.can(CHANGE), can_delete=self.can(SUPPORT), **extra
+        can_change = self.can(CHANGE)
+        refusal = ops.edit_refusal(self.object)
+        context = super().get_context(
+            can_change=can_change,
+            can_edit=can_change and not refusal,
+            edit_refusal=refusal,
+            can_delete=self.can(SUPPORT),
+            is_gateway=self.object.service.service_type == ServiceType.GATEWAY,
+            **extra,
         )
+        if not context["is_gateway"]:
+            context["tabs"] = [t for t in context["tabs"] if t["tab"].name != "policy"]
+        return context
 
 
 class EndpointDetailView(EndpointView):
@@ -228,6 +240,107 @@ class EndpointDetailView(EndpointView):
             if endpoint.service.route_prefix
             else None,
         }
+
+
+class EndpointEditView(EndpointView):
+    """修改: 描述; route tables (gateway) or 内网域名 and access control (interface). Its
+    administrators only; the form comes back with what was typed and the errors at the fields."""
+
+    action = CHANGE
+    template_name = "endpoints/edit.html"
+
+    def get_queryset(self):
+        return self.queryset.prefetch_related("route_tables")
+
+    def form(self, data=None) -> EndpointEditForm:
+        args = (data,) if data is not None else ()
+        return EndpointEditForm(*args, endpoint=self.object, user=self.request.user)
+
+    def page(self, form, status=200) -> HttpResponse:
+        context = {
+            "object": self.object,
+            "form": form,
+            "refusal": ops.edit_refusal(self.object),
+            "is_gateway": self.object.service.service_type == ServiceType.GATEWAY,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        return self.page(self.form())
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=422)
+        try:
+            ops.update_endpoint(request.user, self.object.pk, **form.changes())
+        except ValidationError as exc:
+            apply_errors(exc, form, {})
+            return self.page(form, status=422)
+        messages.success(request, _("Endpoint %(id)s was changed.") % {"id": self.object.pk})
+        return redirect("endpoints:detail", self.object.pk)
+
+
+class EndpointPolicyView(EndpointView):
+    """策略 (gateway endpoints): the policy as JSON; administrators edit and delete it."""
+
+    tab = "policy"
+
+    def get_tab_context(self) -> dict:
+        if self.object.service.service_type != ServiceType.GATEWAY:
+            raise Http404("Only gateway endpoints have a policy.")
+        return {
+            "form": getattr(self, "form", None) or PolicyForm(endpoint=self.object),
+            "policy_json": policy_text(self.object.policy_statement),
+        }
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        if not self.can(CHANGE):
+            raise PermissionDenied
+        self.form = PolicyForm(request.POST)
+        if self.form.is_valid():
+            try:
+                ops.set_endpoint_policy(
+                    request.user, self.object.pk, self.form.cleaned_data["policy_statement"]
+                )
+            except ValidationError as exc:
+                apply_errors(exc, self.form, {})
+            else:
+                messages.success(request, _("The endpoint policy was saved."))
+                return redirect("endpoints:policy", self.object.pk)
+        return self.render(status=422)
+
+
+class EndpointPolicyDeleteConfirmView(ConfirmView, EndpointView):
+    action = CHANGE
+    title = gettext_lazy("Delete endpoint policy")
+    confirm_label = gettext_lazy("Yes")
+
+    def get_confirm_context(self) -> dict:
+        endpoint = self.object
+        if endpoint.service.service_type != ServiceType.GATEWAY:
+            raise Http404("Only gateway endpoints have a policy.")
+        return {
+            "message": _(
+                "Delete the policy of endpoint %(id)s? Without a policy the endpoint allows every action on every resource of the service."
+            )
+            % {"id": endpoint.pk},
+            "refusal": ops.edit_refusal(endpoint)
+            or ("" if endpoint.policy_statement else _("The endpoint has no policy to delete.")),
+            "action": reverse("endpoints:policy_delete", args=[endpoint.pk]),
+            "values": [],
+        }
+
+    def get_cancel_url(self) -> str:
+        return reverse("endpoints:policy", args=[self.object.pk])
+
+
+class EndpointPolicyDeleteView(OperationView):
+    success_url_name = "endpoints:policy"
+
+    def perform(self, pk) -> str:
+        ops.set_endpoint_policy(self.request.user, pk, None)
+        return _("The endpoint policy was deleted: every action is allowed.")
 
 
 class EndpointTagsView(TagsTabMixin, EndpointView):
