@@ -42,6 +42,8 @@ def _unsupported(kind: str, default, **schema) -> dict:
 
 
 STRINGS = {"type": "array", "items": {"type": "string"}}
+WHITELIST = {"type": "array", "items": {"type": "string"}, "maxItems": 20}  # IPv4 or CIDR
+POLICY = {"type": "array", "items": {"$ref": "#/components/schemas/PolicyStatement"}}
 
 PROJECT = {
     "name": "project_id",
@@ -78,6 +80,8 @@ ERRORS = {
     "403": _ok(_ref("Error"), "The project is not the key owner's, or the role does not allow it"),
     "404": _ok(_ref("Error"), "No such resource in this project"),
 }
+
+CONFLICT_ANSWER = _ok(_ref("Error"), "The endpoint is being created or deleted, or failed")
 
 SCHEMAS = {
     "Error": {
@@ -134,7 +138,7 @@ SCHEMAS = {
             "approval_enabled": {"type": "boolean"},
             "ports": {"type": "array", "items": _ref("Port"), "minItems": 1, "maxItems": 50},
             "tags": {"type": "array", "items": _ref("Tag"), "maxItems": 10},
-            "description": _unsupported("string", ""),
+            "description": {"type": "string", "maxLength": 512, "description": "no < or >"},
             "ip": _unsupported("string", ""),
             "tcp_proxy": _unsupported("string", "close"),
             "ip_version": _unsupported("string", "ipv4"),
@@ -145,11 +149,36 @@ SCHEMAS = {
     },
     "UpdateService": {
         "type": "object",
-        "description": "service_name, ports, port_id and ip are fixed at creation: refused",
+        "description": "update_endpoint_service: only the fields sent change",
         "properties": {
-            "approval_enabled": {"type": "boolean"},
-            "description": _unsupported("string", ""),
-            "tcp_proxy": _unsupported("string", "close"),
+            "approval_enabled": {
+                "type": "boolean",
+                "description": "off leaves pending connections pending until someone decides",
+            },
+            "description": {"type": "string", "maxLength": 512, "description": "no < or >"},
+            "tcp_proxy": {"type": "string", "enum": ["close", "toa_open", "proxy_open", "open"]},
+            "service_name": {
+                "type": "string",
+                "maxLength": 16,
+                "description": "the name part of {region}.{name}.{id}",
+            },
+            "port_id": {
+                "type": "string",
+                "description": "another ELB or ECS of the service's VPC",
+            },
+            "server_type": {
+                "type": "string",
+                "enum": ["LB", "VM"],
+                "description": "optional with port_id",
+            },
+            "ports": {
+                "type": "array",
+                "items": _ref("Port"),
+                "minItems": 1,
+                "maxItems": 50,
+                "description": "every mapping from now on",
+            },
+            "ip": _unsupported("string", ""),
         },
     },
     "ConnectionsAction": {
@@ -184,7 +213,7 @@ SCHEMAS = {
                             "type": "string",
                             "description": "iam:domain::<domain_id> or *",
                         },
-                        "description": _unsupported("string", ""),
+                        "description": {"type": "string", "maxLength": 255},
                     },
                 },
             },
@@ -224,6 +253,7 @@ SCHEMAS = {
             },
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+            "description": {"type": "string", "description": "the provider's note"},
         },
     },
     "Permission": {
@@ -232,6 +262,7 @@ SCHEMAS = {
             "id": {"type": "string"},
             "permission": {"type": "string", "description": "iam:domain::<domain_id> or *"},
             "permission_type": {"type": "string"},
+            "description": {"type": "string"},
             "created_at": {"type": "string", "format": "date-time"},
         },
     },
@@ -254,6 +285,10 @@ SCHEMAS = {
             "tags": {"type": "array", "items": _ref("Tag")},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+            "description": {"type": "string"},
+            "whitelist": STRINGS,
+            "enable_whitelist": {"type": "boolean"},
+            "policy_statement": POLICY,
         },
     },
     "CreateEndpoint": {
@@ -270,14 +305,66 @@ SCHEMAS = {
             },
             "enable_dns": {"type": "boolean"},
             "tags": {"type": "array", "items": _ref("Tag")},
-            "description": _unsupported("string", ""),
+            "description": {"type": "string", "maxLength": 512},
             "port_ip": _unsupported("string", ""),
-            "whitelist": _unsupported("array", [], items={"type": "string"}),
-            "enable_whitelist": _unsupported("boolean", False),
-            "policy_statement": _unsupported("array", [], items={"type": "object"}),
+            "whitelist": {**WHITELIST, "description": "interface services"},
+            "enable_whitelist": {"type": "boolean", "description": "interface services"},
+            "policy_statement": {**POLICY, "description": "gateway services"},
             "policy_document": _unsupported("object", {}),
             "ip_version": _unsupported("string", "ipv4"),
             "ipv6_address": _unsupported("string", ""),
+        },
+    },
+    "PolicyStatement": {
+        "type": "object",
+        "required": ["Effect", "Action", "Resource"],
+        "properties": {
+            "Effect": {"type": "string", "enum": ["Allow", "Deny"]},
+            "Action": {**STRINGS, "description": "e.g. obs:object:GetObject, obs:*:*, or *"},
+            "Resource": {**STRINGS, "description": "e.g. obs:*:*:object:mybucket/*"},
+            "Condition": {"type": "object"},
+            "Sid": {"type": "string"},
+        },
+    },
+    "UpdateEndpoint": {
+        "type": "object",
+        "description": "update_endpoint_white: an interface endpoint's access control; and the description",
+        "properties": {
+            "whitelist": {
+                **WHITELIST,
+                "description": "replaces the whitelist; [] empties it",
+            },
+            "enable_whitelist": {"type": "boolean"},
+            "description": {"type": "string", "maxLength": 512},
+        },
+    },
+    "UpdateEndpointRoutetables": {
+        "type": "object",
+        "required": ["routetables"],
+        "properties": {
+            "routetables": {
+                **STRINGS,
+                "description": "the gateway endpoint's route tables (of its VPC) from now on",
+            },
+        },
+    },
+    "UpdateEndpointPolicy": {
+        "type": "object",
+        "required": ["policy_statement"],
+        "properties": {
+            "policy_statement": POLICY,
+            "policy_document": _unsupported("object", {}),
+        },
+    },
+    "UpgradeEndpoint": {
+        "type": "object",
+        "properties": {"action": {"type": "string", "enum": ["start"]}},
+    },
+    "RoutetablesAnswer": {
+        "type": "object",
+        "properties": {
+            "routetables": STRINGS,
+            "error": {"type": "array", "items": {"type": "object"}},
         },
     },
     "Quota": {
@@ -367,7 +454,7 @@ PATHS = {
             "responses": {"200": _ok(_ref("Service")), **ERRORS},
         },
         "put": {
-            "summary": "Turn connection approval on or off",
+            "summary": "Change a service: description, approval, name, backend, ports, tcp_proxy",
             "parameters": [PROJECT, SERVICE],
             "requestBody": _body(_ref("UpdateService")),
             "responses": {"200": _ok(_ref("Service")), **ERRORS},
@@ -443,13 +530,330 @@ PATHS = {
             "parameters": [PROJECT, ENDPOINT],
             "responses": {"200": _ok(_ref("Endpoint")), **ERRORS},
         },
+        "put": {
+            "summary": "Access control (whitelist, enable_whitelist) and description",
+            "parameters": [PROJECT, ENDPOINT],
+            "requestBody": _body(_ref("UpdateEndpoint")),
+            "responses": {"200": _ok(_ref("Endpoint")), **ERRORS, "409": CONFLICT_ANSWER},
+        },
         "delete": {
             "summary": "Delete an endpoint",
             "parameters": [PROJECT, ENDPOINT],
             "responses": {"204": _ok(None, "Deleting"), **ERRORS},
         },
     },
+    f"{E}/{{vpc_endpoint_id}}/routetables": {
+        "put": {
+            "summary": "A gateway endpoint's route tables; the service's route follows them",
+            "parameters": [PROJECT, ENDPOINT],
+            "requestBody": _body(_ref("UpdateEndpointRoutetables")),
+            "responses": {"200": _ok(_ref("RoutetablesAnswer")), **ERRORS, "409": CONFLICT_ANSWER},
+        },
+    },
+    f"{E}/{{vpc_endpoint_id}}/policy": {
+        "put": {
+            "summary": "Set a gateway endpoint's policy",
+            "parameters": [PROJECT, ENDPOINT],
+            "requestBody": _body(_ref("UpdateEndpointPolicy")),
+            "responses": {"200": _ok(_ref("Endpoint")), **ERRORS, "409": CONFLICT_ANSWER},
+        },
+        "delete": {
+            "summary": "Delete a gateway endpoint's policy (full access again)",
+            "parameters": [PROJECT, ENDPOINT],
+            "responses": {"200": _ok(_ref("Endpoint")), **ERRORS, "409": CONFLICT_ANSWER},
+        },
+    },
+    "/v2/{project_id}/vpc-endpoints/{vpc_endpoint_id}/upgrade": {
+        "post": {
+            "summary": "Upgrade an endpoint: every endpoint here is current already (202, nothing changes)",
+            "parameters": [PROJECT, ENDPOINT],
+            "requestBody": _body(_ref("UpgradeEndpoint")),
+            "responses": {
+                "202": _ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "upgraded": {"type": "boolean", "const": False},
+                            "message": {"type": "string"},
+                        },
+                    },
+                    "Nothing to upgrade: the endpoint is current",
+                ),
+                **ERRORS,
+            },
+        },
+    },
 }
+
+# Tags (api/tags.py), for each resource type the provider's {resource_type} names.
+TAG_VALUES = {
+    "type": "array",
+    "maxItems": 10,
+    "items": _ref("TagValues"),
+    "description": "at most 10 keys; values [] is any value",
+}
+SCHEMAS.update(
+    {
+        "TagValues": {
+            "type": "object",
+            "required": ["key", "values"],
+            "properties": {
+                "key": {"type": "string", "maxLength": 128},
+                "values": {**STRINGS, "maxItems": 10},
+            },
+        },
+        "ResourceInstancesQuery": {
+            "type": "object",
+            "required": ["action"],
+            "properties": {
+                "action": {"type": "string", "enum": ["filter", "count"]},
+                "tags": {**TAG_VALUES, "description": "every key (values: one of them)"},
+                "tags_any": {**TAG_VALUES, "description": "any of the keys"},
+                "not_tags": {**TAG_VALUES, "description": "not all of the keys"},
+                "not_tags_any": {**TAG_VALUES, "description": "none of the keys"},
+                "without_any_tag": {"type": "boolean", "description": "only untagged resources"},
+                "matches": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "key": {"type": "string", "enum": ["resource_name", "resource_id"]},
+                            "value": {"type": "string", "maxLength": 255},
+                        },
+                    },
+                },
+                "limit": {"type": "string", "description": "filter: 1-1000, default 1000"},
+                "offset": {"type": "string", "description": "filter: default 0"},
+                "sys_tags": _unsupported("array", [], items={"type": "object"}),
+            },
+        },
+        "ResourceInstance": {
+            "type": "object",
+            "properties": {
+                "resource_id": {"type": "string"},
+                "resource_name": {"type": "string", "description": "an endpoint's is its ID"},
+                "tags": {"type": "array", "items": _ref("Tag")},
+            },
+        },
+        "BatchTags": {
+            "type": "object",
+            "required": ["action", "tags"],
+            "properties": {
+                "action": {"type": "string", "enum": ["create", "delete"]},
+                "tags": {
+                    "type": "array",
+                    "items": _ref("Tag"),
+                    "maxItems": 10,
+                    "description": "create: a key already there takes the new value; delete: "
+                    "by key, or by key and value when a value is given",
+                },
+            },
+        },
+    }
+)
+for _kind, _id in (("endpoint_service", SERVICE), ("endpoint", ENDPOINT)):
+    PATHS[f"/v1/{{project_id}}/{_kind}/resource_instances/action"] = {
+        "post": {
+            "summary": f"{_kind}: resources by tag, a page (filter) or their number (count)",
+            "parameters": [PROJECT],
+            "requestBody": _body(_ref("ResourceInstancesQuery")),
+            "responses": {
+                "200": _ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "resources": {"type": "array", "items": _ref("ResourceInstance")},
+                            "total_count": {"type": "integer"},
+                        },
+                    }
+                ),
+                **ERRORS,
+            },
+        }
+    }
+    PATHS[f"/v1/{{project_id}}/{_kind}/tags"] = {
+        "get": {
+            "summary": f"{_kind}: the project's tag keys, each with its values",
+            "parameters": [PROJECT],
+            "responses": {
+                "200": _ok(
+                    {
+                        "type": "object",
+                        "properties": {"tags": {"type": "array", "items": _ref("TagValues")}},
+                    }
+                ),
+                **ERRORS,
+            },
+        }
+    }
+    PATHS[f"/v1/{{project_id}}/{_kind}/{{{_id['name']}}}/tags/action"] = {
+        "post": {
+            "summary": f"{_kind}: add (create) or remove (delete) tags; at most 10 a resource",
+            "parameters": [PROJECT, _id],
+            "requestBody": _body(_ref("BatchTags")),
+            "responses": {"204": _ok(None, "Done"), **ERRORS},
+        }
+    }
+
+# Changing endpoint services (api/service_changes.py, issue 10).
+PERMISSION_ID = {
+    "name": "permission_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "a whitelist record's ID",
+}
+SCHEMAS.update(
+    {
+        "UpdateServiceName": {
+            "type": "object",
+            "required": ["endpoint_service_name"],
+            "properties": {
+                "endpoint_service_name": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "description": "the name part of {region}.{name}.{id}",
+                },
+            },
+        },
+        "ConnectionsDescription": {
+            "type": "object",
+            "required": ["connections"],
+            "properties": {
+                "connections": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "description"],
+                        "properties": {
+                            "id": {"type": "string", "description": "endpoint ID"},
+                            "description": {"type": "string", "maxLength": 512},
+                        },
+                    },
+                },
+            },
+        },
+        "PermissionDescription": {
+            "type": "object",
+            "required": ["permission"],
+            "properties": {
+                "permission": {
+                    "type": "object",
+                    "required": ["description"],
+                    "properties": {"description": {"type": "string", "maxLength": 255}},
+                },
+            },
+        },
+        "ServerResources": {
+            "type": "object",
+            "required": ["server_resources"],
+            "properties": {
+                "server_resources": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "resource_id": {
+                                "type": "string",
+                                "description": "the service's backend (port_id)",
+                            },
+                            "availability_zone_id": {
+                                "type": "string",
+                                "description": "a zone of the service's region, e.g. cn-gzt-az1",
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+)
+PATHS.update(
+    {
+        f"{S}/{{vpc_endpoint_service_id}}/name": {
+            "put": {
+                "summary": "Rename: the name part of the full name; endpoints keep working",
+                "parameters": [PROJECT, SERVICE],
+                "requestBody": _body(_ref("UpdateServiceName")),
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "properties": {"endpoint_service_name": {"type": "string"}},
+                        },
+                        "The new full name",
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+        f"{S}/{{vpc_endpoint_service_id}}/connections/description": {
+            "put": {
+                "summary": "The provider's note on connections (approvers, administrators)",
+                "parameters": [PROJECT, SERVICE],
+                "requestBody": _body(_ref("ConnectionsDescription")),
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "connections": {"type": "array", "items": _ref("Connection")}
+                            },
+                        }
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+        f"{S}/{{vpc_endpoint_service_id}}/permissions/{{permission_id}}": {
+            "put": {
+                "summary": "A whitelist record's description",
+                "parameters": [PROJECT, SERVICE, PERMISSION_ID],
+                "requestBody": _body(_ref("PermissionDescription")),
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "permissions": {"type": "array", "items": _ref("Permission")}
+                            },
+                        }
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+        "/v2/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/add-server-resources": {
+            "post": {
+                "summary": "Availability zones (of the region's inventory) the backend serves from",
+                "parameters": [PROJECT, SERVICE],
+                "requestBody": _body(_ref("ServerResources")),
+                "responses": {"200": _ok({"type": "object"}, "Added (no fields)"), **ERRORS},
+            }
+        },
+        "/v2/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/upgrade": {
+            "post": {
+                "summary": "Upgrade a service: every service here is current already (202)",
+                "parameters": [PROJECT, SERVICE],
+                "responses": {
+                    "202": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "upgraded": {"type": "boolean", "const": False},
+                                "message": {"type": "string"},
+                            },
+                        },
+                        "Nothing to upgrade: the service is current",
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+    }
+)
 
 DOCUMENT = {
     "openapi": "3.1.0",

@@ -42,7 +42,7 @@ def service(obj: EndpointService) -> dict:
         "ip": backend.ip_address if backend else None,
         "tags": tags(obj),
         "connection_count": getattr(obj, "connection_count", None),
-        "tcp_proxy": "close",
+        "tcp_proxy": obj.tcp_proxy,
         "description": obj.description,
     }
 
@@ -79,7 +79,7 @@ def connection(endpoint) -> dict:
         "updated_at": timestamp(endpoint.updated_at),
         "domain_id": endpoint.project.account.domain_id,
         "status": endpoint.status,
-        "description": "",
+        "description": endpoint.connection_description,
     }
 
 
@@ -88,7 +88,7 @@ def permission(record) -> dict:
         "id": str(record.pk),
         "permission": record.principal,
         "permission_type": "domainId",
-        "description": "",
+        "description": record.description,
         "created_at": timestamp(record.created_at),
     }
 
@@ -112,9 +112,10 @@ def endpoint(obj) -> dict:
         "updated_at": timestamp(obj.updated_at),
         "project_id": obj.project.project_id,
         "tags": tags(obj),
-        "whitelist": [],
-        "enable_whitelist": False,
+        "whitelist": list(obj.whitelist),
+        "enable_whitelist": obj.enable_whitelist,
         "routetables": [str(t.pk) for t in obj.route_tables.all()],
-        "description": "",
+        "description": obj.description,
+        "policy_statement": obj.policy_statement or [],
         "error": [{"error_code": "VPCEP.0500", "error_message": obj.error}] if obj.error else [],
     }

@@ -24,7 +24,7 @@ from console.quotas.usage import usage_rows
 from console.states import TransitionError
 from console.tenancy.models import Project
 from console.tenancy.querysets import APPROVE, VIEW
-from console.ui.forms import is_uuid, parse_ids
+from console.ui.forms import is_uuid, parse_ids, refuse_json_constant
 from console.ui.objects import get_object_for
 from endpoints import operations as endpoint_ops
 from endpoints.models import Endpoint
@@ -57,9 +57,8 @@ class ApiView(View):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs):
         try:
-            if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-                "QUERY_STRING", ""
-            ):
+            query = request.META.get("QUERY_STRING", "")
+            if "\x00" in query or "%00" in query or any("\x00" in str(v) for v in kwargs.values()):
                 raise ApiError(400, INVALID, "NUL characters are not accepted.")
             if self.authenticated:
                 request.user = authenticate(request).user
@@ -223,7 +222,7 @@ class QuotasView(ApiView):
 def json_body(request: HttpRequest, schema: str) -> dict:
     """The request's JSON object, every field of the JSON type the OpenAPI schema gives it."""
     try:
-        data = json.loads(request.body or b"{}")
+        data = json.loads(request.body or b"{}", parse_constant=refuse_json_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, INVALID, "The request body is not JSON.") from None
     if not isinstance(data, dict):
@@ -287,20 +286,13 @@ class ServiceCreateMixin:
             name=data.get("service_name", ""),
             approval_enabled=data.get("approval_enabled", False),
             tags=tag_pairs(data),
+            description=data.get("description", ""),
         )
         return JsonResponse(_reloaded_service(request, self.project, service.pk))
 
 
 class ServiceChangeMixin:
-    def put(self, request: HttpRequest, service_id: str):
-        data = json_body(request, "UpdateService")
-        self._own(request, service_id)
-        for field in ("service_name", "ports", "port_id", "ip"):
-            if field in data:
-                raise ApiError(400, INVALID, f"{field} cannot be changed after creation.")
-        if "approval_enabled" in data:
-            service_ops.set_approval(request.user, service_id, data["approval_enabled"])
-        return JsonResponse(_reloaded_service(request, self.project, service_id))
+    # PUT (update_endpoint_service): api/service_changes.py
 
     def delete(self, request: HttpRequest, service_id: str):
         self._own(request, service_id)
@@ -517,8 +509,12 @@ class PermissionsBatchCreateView(PermissionsActionView):
     def post(self, request: HttpRequest, service_id: str):
         data = json_body(request, "AddPermissions")
         service = self.visible(request, service_id)
+        entries = data.get("permissions", [])
         added = service_ops.add_permissions(
-            request.user, service.pk, [e.get("permission", "") for e in data.get("permissions", [])]
+            request.user,
+            service.pk,
+            [e.get("permission", "") for e in entries],
+            [e.get("description", "") for e in entries],
         )
         return JsonResponse({"permissions": [serializers.permission(p) for p in added]})
 
@@ -571,6 +567,10 @@ class EndpointsView(ApiView):
             + (["invalid"] if not all(map(is_uuid, tables)) else []),
             private_dns=data.get("enable_dns", False),
             tags=tag_pairs(data),
+            description=data.get("description", ""),
+            whitelist=data.get("whitelist", []),
+            enable_whitelist=data.get("enable_whitelist", False),
+            policy_statement=data.get("policy_statement") or None,
         )
         return JsonResponse(
             serializers.endpoint(_endpoint_queryset(request, self.project).get(pk=endpoint.pk))

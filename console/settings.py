@@ -92,6 +92,7 @@ TEMPLATES = [
                 "console.tenancy.context_processors.tenancy",
                 "console.ui.context_processors.navigation",
                 "console.ui.context_processors.activity_link",
+                "console.tags.context_processors.predefined_tags_link",
             ],
         },
     },

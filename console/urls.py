@@ -39,8 +39,11 @@ urlpatterns = [
     ),
     path("endpoints/", include("endpoints.urls")),
     path("services/", include("services.urls")),
+    path("tags/", include("console.tags.urls")),
     path("activity/", ActivityLogView.as_view(), name="activity"),
     path("operations/", include("console.operator.urls")),
     path("", include("api.urls")),  # VPCEP API v1: /v1/{project_id}/...
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "api.errors.server_error"  # JSON under /v1, /v2, ...; the HTML page elsewhere

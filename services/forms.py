@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from console.network.models import VPC, LoadBalancer, Server
 from console.tenancy.querysets import CHANGE
 from console.ui.forms import is_uuid
 
-from .models import BackendType, Protocol, validate_service_name
-from .operations import MAX_PORTS
+from .models import BackendType, Protocol, TcpProxy, validate_service_name
+from .operations import MAX_DESCRIPTION, MAX_PERMISSION_DESCRIPTION, MAX_PORTS
 
 SELECT = {"class": "form-select"}
 
@@ -16,7 +17,40 @@ class VPCChoiceField(forms.ModelChoiceField):
         return f"{obj.name}({obj.cidr})"
 
 
-class ServiceForm(forms.Form):
+DESCRIPTION_HELP = {
+    MAX_DESCRIPTION: _("Optional. At most 512 characters, without < or >."),
+    MAX_PERMISSION_DESCRIPTION: _("Optional. At most 255 characters, without < or >."),
+}
+
+
+def description_field(limit: int = MAX_DESCRIPTION, rows: int = 2) -> forms.CharField:
+    return forms.CharField(
+        label=pgettext_lazy("service", "Description"),
+        required=False,
+        max_length=limit,
+        help_text=DESCRIPTION_HELP[limit],
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": rows}),
+    )
+
+
+class BackendFieldsMixin:
+    """The backend type radios and the backend list that follows them (and the VPC)."""
+
+    def set_backend_choices(self, user, project, vpc_id) -> None:
+        backend_type = (
+            self.data.get("backend_type") or self.initial.get("backend_type") or BackendType.LB
+        )
+        model = Server if backend_type == BackendType.VM else LoadBalancer
+        backends = model.objects.restrict(user, CHANGE).filter(project=project)
+        backends = backends.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else backends.none()
+        field = self.fields["backend"]
+        field.label = _("Server") if backend_type == BackendType.VM else _("Load balancer")
+        field.choices = [
+            ("", _("Choose a VPC first") if not is_uuid(vpc_id) else _("Choose one"))
+        ] + [(str(b.pk), f"{b.name} ({b.ip_address})") for b in backends]
+
+
+class ServiceForm(BackendFieldsMixin, forms.Form):
     """Table 3-2. Choices come through restrict(); the operation checks everything again."""
 
     name = forms.CharField(
@@ -48,22 +82,72 @@ class ServiceForm(forms.Form):
     backend = forms.ChoiceField(
         label=_("Load balancer"), choices=(), widget=forms.Select(attrs=SELECT)
     )
+    description = description_field()
 
     def __init__(self, *args, user, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vpc"].queryset = VPC.objects.restrict(user, CHANGE).filter(project=project)
-        vpc_id = self.data.get("vpc") or self.initial.get("vpc")
-        backend_type = (
-            self.data.get("backend_type") or self.initial.get("backend_type") or BackendType.LB
+        self.set_backend_choices(user, project, self.data.get("vpc") or self.initial.get("vpc"))
+
+
+APPROVAL_OFF_HELP = _(
+    "When on, every endpoint that connects waits until you accept it. Turning it off does not "
+    "decide pending connections: they stay pending until someone accepts or rejects them."
+)
+
+
+class ServiceEditForm(BackendFieldsMixin, forms.Form):
+    """修改 (issue 10): the fields of table 3-2 that can change; the VPC cannot."""
+
+    name = ServiceForm.base_fields["name"]
+    description = description_field(rows=3)
+    approval_enabled = forms.BooleanField(
+        label=_("Connection approval"),
+        required=False,
+        help_text=APPROVAL_OFF_HELP,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+    backend_type = ServiceForm.base_fields["backend_type"]
+    backend = ServiceForm.base_fields["backend"]
+    tcp_proxy = forms.ChoiceField(
+        label=_("Client IP pass-through"),
+        choices=TcpProxy.choices,
+        help_text=_(
+            "How the client's address reaches the backend: in a TCP option (TOA), in the PROXY "
+            "protocol header, or both. Stored now; effective where the data plane carries the "
+            "traffic."
+        ),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, user, service, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": service.name,
+                "description": service.description,
+                "approval_enabled": service.approval_enabled,
+                "backend_type": service.backend_type,
+                "backend": str(service.backend.pk) if service.backend else "",
+                "tcp_proxy": service.tcp_proxy,
+            },
         )
-        model = Server if backend_type == BackendType.VM else LoadBalancer
-        backends = model.objects.restrict(user, CHANGE).filter(project=project)
-        backends = backends.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else backends.none()
-        field = self.fields["backend"]
-        field.label = _("Server") if backend_type == BackendType.VM else _("Load balancer")
-        field.choices = [
-            ("", _("Choose a VPC first") if not is_uuid(vpc_id) else _("Choose one"))
-        ] + [(str(b.pk), f"{b.name} ({b.ip_address})") for b in backends]
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.set_backend_choices(user, service.project, service.vpc_id)
+
+    def changes(self, ports: list) -> dict:
+        """What the operation is given: every field (it records only what differs)."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "description": data["description"],
+            "approval_enabled": data["approval_enabled"],
+            "backend_type": data["backend_type"],
+            "backend_id": data["backend"],
+            "ports": ports,
+            "tcp_proxy": data["tcp_proxy"],
+        }
 
 
 class PortForm(forms.Form):
@@ -99,6 +183,16 @@ PortFormSet = forms.formset_factory(
 )
 
 
+class DescriptionForm(forms.Form):
+    """A connection's or a whitelist record's description, edited alone."""
+
+    description = description_field()
+
+    def __init__(self, *args, limit: int = MAX_DESCRIPTION, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"] = description_field(limit)
+
+
 class PermissionsForm(forms.Form):
     principals = forms.CharField(
         label=_("Authorized account IDs"),
@@ -111,3 +205,4 @@ class PermissionsForm(forms.Form):
             }
         ),
     )
+    description = description_field(MAX_PERMISSION_DESCRIPTION, rows=1)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from console.network.models import VPC, LoadBalancer, Server
 from console.states import StatusMixin, move
 from console.tags.models import ResourceTag
-from console.tenancy.models import Project
+from console.tenancy.models import AvailabilityZone, Project
 from console.tenancy.querysets import CONNECT, RestrictedQuerySet
 
 PLATFORM_SOURCE_RANGE = "198.19.128.0/20"  # where endpoint traffic reaches a backend from (§5.2)
@@ -121,6 +121,10 @@ class EndpointService(StatusMixin, models.Model):
     # effective where a data plane carries traffic.
     tcp_proxy = models.CharField(
         _("client IP pass-through"), max_length=16, choices=TcpProxy.choices, default=TcpProxy.CLOSE
+    )
+    # The availability zones its backend serves from (add_endpoint_service_server_resource).
+    availability_zones = models.ManyToManyField(
+        AvailabilityZone, blank=True, related_name="+", verbose_name=_("availability zones")
     )
     # Gateway services: the prefix endpoints route to (OBS: 100.125.0.0/16, E5).
     route_prefix = models.CharField(_("route prefix"), max_length=43, blank=True)

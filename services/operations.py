@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,9 +26,9 @@ from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.models import limit_for
 from console.quotas.usage import used
 from console.tags.operations import clean_tags
-from console.tenancy.models import Account, Project
+from console.tenancy.models import Account, AvailabilityZone, Project
 from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT, can, require_operator
-from console.ui.forms import parse_ids
+from console.ui.forms import is_uuid, parse_ids
 from console.ui.objects import get_object_for
 from endpoints.models import Endpoint, EndpointStatus
 
@@ -40,12 +41,15 @@ from .models import (
     Protocol,
     ServiceStatus,
     ServiceType,
+    TcpProxy,
     validate_principal,
     validate_service_name,
 )
 
 MAX_PORTS = 50  # port mappings in one operation (S3)
 MAX_PRINCIPALS = 50  # whitelist records in one operation (S9)
+MAX_DESCRIPTION = 512  # a service's or a connection's 描述 (issue 10)
+MAX_PERMISSION_DESCRIPTION = 255  # a whitelist record's
 BLOCKING_DELETE = (EndpointStatus.ACCEPTED, EndpointStatus.CREATING)  # S11
 
 
@@ -61,10 +65,28 @@ def snapshot(service: EndpointService) -> dict:
         "status": service.status,
         "name": service.name,
         "service_name": service.service_name,
+        "description": service.description,
         "approval_enabled": service.approval_enabled,
         "backend_type": service.backend_type,
         "backend": str(service.backend.pk) if service.backend else None,
+        "tcp_proxy": service.tcp_proxy,
     }
+
+
+def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "description") -> str:
+    """描述: at most `limit` characters, without < or > (as the provider's API)."""
+    text = (text if isinstance(text, str) else "").strip()
+    errors = []
+    if len(text) > limit:
+        errors.append(
+            _("At most %(max)d characters; this has %(count)d.")
+            % {"max": limit, "count": len(text)}
+        )
+    if "<" in text or ">" in text:
+        errors.append(_("The description cannot contain < or >."))
+    if errors:
+        raise ValidationError({field: errors})
+    return text
 
 
 def clean_ports(ports: Sequence[Port]) -> list[Port]:
@@ -111,6 +133,7 @@ def create_service(
     name: str = "",
     approval_enabled: bool = False,
     tags: Sequence[tuple[str, str]] = (),
+    description: str = "",
 ) -> EndpointService:
     """Create an interface service in front of one ELB or ECS of one of the user's VPCs (S2-S5).
 
@@ -149,6 +172,7 @@ def create_service(
                 errors["backend"] = [_("Choose a backend in the selected VPC.")]
         ports = collect(clean_ports, list(ports))
         tags = collect(clean_tags, list(tags))
+        description = collect(clean_description, description)
         limit = limit_for(project, ENDPOINT_SERVICE)
         if used(project, ENDPOINT_SERVICE) >= limit:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
@@ -168,6 +192,7 @@ def create_service(
             name=name,
             service_name=EndpointService.full_name(project.region.code, name, service_id),
             vpc=vpc,
+            description=description,
             approval_enabled=approval_enabled,
             backend_type=backend_type,
             load_balancer=backend if backend_type == BackendType.LB else None,
@@ -195,25 +220,221 @@ def create_service(
     return service
 
 
-def set_approval(user, service_id, enabled: bool) -> EndpointService:
-    """Turn connection approval (连接审批) on or off. Connections already made keep their state."""
+EDITABLE = {"name", "description", "approval_enabled", "backend_type", "backend_id", "ports"}
+EDITABLE |= {"tcp_proxy"}
+
+
+def port_rows(ports: Iterable) -> list[list]:
+    return [[p.protocol, p.service_port, p.terminal_port] for p in ports]
+
+
+def accepted_connections(service: EndpointService) -> int:
+    return service.endpoints.filter(status=EndpointStatus.ACCEPTED).count()
+
+
+def edit_refusal(service: EndpointService) -> str:
+    """Why 修改 is not possible now, or ""."""
+    if service.is_system:
+        return _("Cloud services are provided by the platform and cannot be changed.")
+    if service.status != ServiceStatus.AVAILABLE:
+        return _("The service is %(status)s: it can be changed only while it is available.") % {
+            "status": service.get_status_display()
+        }
+    return ""
+
+
+def update_service(user, service_id, *, check_only: bool = False, **changes) -> EndpointService:
+    """修改 (issue 10): any of name (the middle of the full name), description, approval_enabled,
+    backend_type with backend_id (another ELB or ECS of the service's VPC), ports (all the
+    mappings from now on) and tcp_proxy. Only what is given changes; each is checked as on
+    create. A tenant's own available service only; endpoints keep their connection (they
+    reference the service, not its name). Turning approval off leaves pending connections
+    pending until someone decides. check_only checks everything and writes nothing."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise TypeError(f"update_service() got unexpected changes: {sorted(unknown)}")
     with transaction.atomic():
         service = _locked_service(user, service_id, CHANGE)
-        if service.is_system:
-            raise ValidationError(
-                _("Cloud services are provided by the platform and cannot be changed.")
+        if refusal := edit_refusal(service):
+            raise ValidationError(refusal)
+        errors: dict[str, list] = {}
+        current_ports = list(service.ports.all())
+        before = snapshot(service) | {"ports": port_rows(current_ports)}
+        fields: list[str] = []
+
+        if "name" in changes:
+            name = (changes["name"] or "").strip() if isinstance(changes["name"], str) else None
+            try:
+                if name is None:
+                    raise ValidationError(_("Enter a name."))
+                validate_service_name(name)
+            except ValidationError as exc:
+                errors["name"] = exc.messages
+            else:
+                service.name = name
+                service.service_name = EndpointService.full_name(
+                    service.project.region.code, name, service.pk
+                )
+                fields += ["name", "service_name"]
+        if "description" in changes:
+            try:
+                service.description = clean_description(changes["description"])
+                fields.append("description")
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+        if "approval_enabled" in changes:
+            if not isinstance(changes["approval_enabled"], bool):
+                errors["approval_enabled"] = [_("Choose on or off.")]
+            else:
+                service.approval_enabled = changes["approval_enabled"]
+                fields.append("approval_enabled")
+        if "tcp_proxy" in changes:
+            if changes["tcp_proxy"] not in TcpProxy.values:
+                errors["tcp_proxy"] = [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(TcpProxy.values)}
+                ]
+            else:
+                service.tcp_proxy = changes["tcp_proxy"]
+                fields.append("tcp_proxy")
+        if "backend_id" in changes or "backend_type" in changes:
+            backend = _backend_in_vpc(
+                user, service, changes.get("backend_type"), changes.get("backend_id"), errors
             )
-        before = service.approval_enabled
-        service.approval_enabled = bool(enabled)
-        service.save(update_fields=["approval_enabled", "updated_at"])
+            if backend is not None:
+                service.backend_type = (
+                    BackendType.LB if isinstance(backend, LoadBalancer) else BackendType.VM
+                )
+                service.load_balancer = backend if isinstance(backend, LoadBalancer) else None
+                service.server = backend if isinstance(backend, Server) else None
+                fields += ["backend_type", "load_balancer", "server"]
+        ports = None
+        if "ports" in changes:
+            try:
+                ports = clean_ports(list(changes["ports"]))
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+        if check_only:  # 修改's confirmation step: everything checked, nothing written
+            return service
+
+        if ports is not None and port_rows(ports) != port_rows(current_ports):
+            service.ports.all().delete()
+            PortMapping.objects.bulk_create(
+                PortMapping(
+                    service=service,
+                    protocol=p.protocol,
+                    service_port=p.service_port,
+                    terminal_port=p.terminal_port,
+                )
+                for p in ports
+            )
+        after = snapshot(service) | {
+            "ports": port_rows(ports) if ports is not None else before["ports"]
+        }
+        changed = {k for k in after if after[k] != before[k]}
+        if not changed:
+            return service
+        service.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
         record(
             user,
             "service.edit",
             service,
-            before={"approval_enabled": before},
-            after={"approval_enabled": service.approval_enabled},
+            before={k: before[k] for k in sorted(changed)},
+            after={k: after[k] for k in sorted(changed)},
         )
     return service
+
+
+def rename_service(user, service_id, name: str) -> EndpointService:
+    """The name part of {region}.{name}.{id} (update_endpoint_service_name). 验证 by the old
+    full name no longer finds the service; its endpoints keep working."""
+    return update_service(user, service_id, name=name)
+
+
+def add_server_resources(user, service_id, resources: Sequence[tuple[str, str]]) -> list:
+    """Availability zones the service's backend serves from (add_endpoint_service_server_resource):
+    each (resource_id, zone code) names the service's own backend and a zone of its region
+    that the inventory knows; anything else is refused, naming the entry. Zones already there
+    stay; the result is every zone of the service."""
+    with transaction.atomic():
+        service = _locked_service(user, service_id, CHANGE)
+        if refusal := edit_refusal(service):
+            raise ValidationError(refusal)
+        zones = {z.code: z for z in AvailabilityZone.objects.filter(region=service.project.region)}
+        backend = str(service.backend.pk) if service.backend else None
+        errors: dict[str, list] = {}
+        if not resources:
+            errors["server_resources"] = [_("Give at least one availability zone.")]
+        for row, (resource_id, zone) in enumerate(resources):
+            if str(resource_id) != backend:
+                errors[f"server_resources.{row}.resource_id"] = [
+                    _("Give the service's own backend (%(id)s).") % {"id": backend}
+                ]
+            if zone not in zones:
+                errors[f"server_resources.{row}.availability_zone_id"] = [
+                    _(
+                        "%(zone)s is not an availability zone of %(region)s: choose one of %(zones)s."
+                    )
+                    % {
+                        "zone": zone,
+                        "region": service.project.region.code,
+                        "zones": ", ".join(sorted(zones)),
+                    }
+                ]
+        if errors:
+            raise ValidationError(errors)
+        before = sorted(service.availability_zones.values_list("code", flat=True))
+        service.availability_zones.add(*(zones[zone] for _id, zone in resources))
+        after = sorted(set(before) | {zone for _id, zone in resources})
+        if after != before:
+            record(
+                user,
+                "service.edit",
+                service,
+                before={"availability_zones": before},
+                after={"availability_zones": after},
+            )
+    return after
+
+
+def _backend_in_vpc(user, service: EndpointService, backend_type, backend_id, errors: dict):
+    """Another ELB or ECS of the service's VPC, as the user may choose it (CHANGE). Without a
+    type (the API's port_id alone), whichever of the two has that ID."""
+    if backend_type not in (None, *BackendType.values):
+        errors["backend_type"] = [_("Choose a load balancer (ELB) or a server (ECS).")]
+        return None
+    models_ = [LoadBalancer, Server]
+    if backend_type:
+        models_ = [LoadBalancer if backend_type == BackendType.LB else Server]
+    if is_uuid(backend_id):
+        for model in models_:
+            found = (
+                model.objects.restrict(user, CHANGE)
+                .filter(vpc_id=service.vpc_id, pk=backend_id)
+                .first()
+            )
+            if found is not None:
+                return found
+    errors["backend"] = [
+        _("Choose a backend in the service's VPC (%(vpc)s).") % {"vpc": service.vpc}
+    ]
+    return None
+
+
+def affected_connections(service: EndpointService, changes: dict) -> int:
+    """How many accepted endpoints a change of the backend, the ports or tcp_proxy reaches (the
+    confirmation of 修改 says so before 确定); 0 when nothing of that kind changes."""
+    backend = service.backend
+    differs = (
+        (
+            "backend_id" in changes
+            and str(changes["backend_id"]) != str(backend.pk if backend else "")
+        )
+        or ("tcp_proxy" in changes and changes["tcp_proxy"] != service.tcp_proxy)
+        or ("ports" in changes and port_rows(changes["ports"]) != port_rows(service.ports.all()))
+    )
+    return accepted_connections(service) if differs else 0
 
 
 def enqueue_provision(service_id) -> None:
@@ -242,7 +463,9 @@ def _locked_service(user, service_id, action: str, available: bool = False) -> E
 
 
 def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) -> list[Endpoint]:
-    """接受 or 拒绝 (accept or reject) connections of a service with approval on (S8).
+    """接受 or 拒绝 (accept or reject) connections (S8), whether approval is on or off: 拒绝 on
+    an accepted connection cuts the consumer off (its endpoint shows 已拒绝), 接受 brings it
+    back; pending ones stay pending until someone decides, even after approval is turned off.
 
     The service row is locked first, so two approvers deciding at once are serialised and the
     last decision stands. A connection already in the wanted state is left as it is."""
@@ -251,39 +474,79 @@ def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) 
     ids = {str(i) for i in endpoint_ids}
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
-        if not service.approval_enabled:
-            raise ValidationError(
-                _(
-                    "Connection approval is off for this service: endpoints connect without a decision."
-                )
-            )
         if not ids:
             raise ValidationError(_("Tick at least one connection."))
-        endpoints = list(
-            Endpoint.objects.restrict(user, APPROVE)
-            .select_for_update(no_key=True, of=("self",))
-            .filter(service=service, pk__in=ids)
-            .order_by("pk")
-        )
+        endpoints = _locked_connections(user, service, ids)
         if len(endpoints) != len(ids):
             raise ValidationError(_("A ticked connection no longer exists. Reload the list."))
-        target = EndpointStatus.ACCEPTED if decision == "accept" else EndpointStatus.REJECTED
-        changed = []
+        return _decide(user, service, endpoints, decision)
+
+
+def _locked_connections(user, service: EndpointService, ids) -> list[Endpoint]:
+    return list(
+        Endpoint.objects.restrict(user, APPROVE)
+        .select_for_update(no_key=True, of=("self",))
+        .filter(service=service, pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _decide(user, service, endpoints: Iterable[Endpoint], decision: str) -> list[Endpoint]:
+    target = EndpointStatus.ACCEPTED if decision == "accept" else EndpointStatus.REJECTED
+    changed = []
+    for endpoint in endpoints:
+        if endpoint.status == target:
+            continue
+        before = endpoint.accept() if decision == "accept" else endpoint.reject()
+        endpoint.save(update_fields=["status", "updated_at"])
+        record(
+            user,
+            f"connection.{decision}",
+            endpoint,
+            project=service.project,
+            before={"status": before},
+            after={"status": endpoint.status},
+        )
+        changed.append(endpoint)
+    return changed
+
+
+def describe_connections(user, service_id, descriptions: dict) -> list[Endpoint]:
+    """The provider's note on each connection ({endpoint ID: text}; update_endpoint_connections_desc),
+    shown in 连接管理 to approvers and administrators, never to the consumer."""
+    with transaction.atomic():
+        service = _locked_service(user, service_id, APPROVE)
+        if not descriptions:
+            raise ValidationError(_("Give at least one connection."))
+        ids = {str(k) for k in descriptions}
+        texts, errors = {}, {}
+        for row, (endpoint_id, text) in enumerate(descriptions.items()):
+            try:
+                texts[str(endpoint_id)] = clean_description(
+                    text, field=f"connections.{row}.description"
+                )
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+        endpoints = _locked_connections(user, service, ids) if all(map(is_uuid, ids)) else []
+        if len(endpoints) != len(ids):
+            raise ValidationError(_("A connection no longer exists. Reload the list."))
         for endpoint in endpoints:
-            if endpoint.status == target:
+            before = endpoint.connection_description
+            if before == texts[str(endpoint.pk)]:
                 continue
-            before = endpoint.accept() if decision == "accept" else endpoint.reject()
-            endpoint.save(update_fields=["status", "updated_at"])
+            endpoint.connection_description = texts[str(endpoint.pk)]
+            endpoint.save(update_fields=["connection_description", "updated_at"])
             record(
                 user,
-                f"connection.{decision}",
+                "connection.describe",
                 endpoint,
                 project=service.project,
-                before={"status": before},
-                after={"status": endpoint.status},
+                before={"connection_description": before},
+                after={"connection_description": endpoint.connection_description},
             )
-            changed.append(endpoint)
-    return changed
+    return endpoints
 
 
 def parse_principals(text: str) -> list[str]:
@@ -291,14 +554,27 @@ def parse_principals(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
-def add_permissions(user, service_id, principals: Sequence[str]) -> list[Permission]:
-    """Add whitelist records (S9): iam:domain::<32 hex> or *, at most 50 in one operation.
+def add_permissions(
+    user, service_id, principals: Sequence[str], descriptions: Sequence[str] | str = ""
+) -> list[Permission]:
+    """Add whitelist records (S9): iam:domain::<32 hex> or *, at most 50 in one operation, with
+    a description: one for all (the page's add dialog) or one per record (the API's batch).
 
     Every bad line is named; nothing is added unless every line is good."""
+    if isinstance(descriptions, str):
+        descriptions = [descriptions] * len(principals)
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
         own = service.project.account.principal
         existing = set(service.permissions.values_list("principal", flat=True))
+        texts, described = [], {}
+        shared = len(set(descriptions)) == 1  # one description for the records added together
+        for row, text in enumerate(descriptions):
+            try:
+                texts.append(clean_description(text, MAX_PERMISSION_DESCRIPTION))
+            except ValidationError as exc:
+                key = "description" if shared else f"permissions.{row}.description"
+                described[key] = exc.messages
         errors = []
         if not principals:
             errors.append(_("Enter at least one authorized account ID."))
@@ -328,10 +604,11 @@ def add_permissions(user, service_id, principals: Sequence[str]) -> list[Permiss
                     % where
                 )
             seen.add(principal)
-        if errors:
-            raise ValidationError({"principals": errors})
+        if errors or described:
+            raise ValidationError({"principals": errors, **described} if errors else described)
         added = Permission.objects.bulk_create(
-            Permission(service=service, principal=principal) for principal in principals
+            Permission(service=service, principal=principal, description=text)
+            for principal, text in zip(principals, texts, strict=True)
         )
         record(
             user,
@@ -343,8 +620,12 @@ def add_permissions(user, service_id, principals: Sequence[str]) -> list[Permiss
     return added
 
 
-def remove_permissions(user, service_id, permission_ids: Iterable) -> int:
-    """Delete whitelist records, one or several at once (S9)."""
+def remove_permissions(
+    user, service_id, permission_ids: Iterable, reject_connections: bool = False
+) -> int:
+    """Delete whitelist records, one or several at once (S9). Those accounts' accepted
+    connections stay connected unless reject_connections, which rejects them (拒绝) in the same
+    transaction; the confirmation says how many there are (connections_losing_permission)."""
     ids = set(parse_ids([str(i) for i in permission_ids]))
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
@@ -353,6 +634,10 @@ def remove_permissions(user, service_id, permission_ids: Iterable) -> int:
             raise ValidationError(_("Tick at least one whitelist record."))
         if not ids <= existing.keys():
             raise ValidationError(_("A ticked record no longer exists. Reload the list."))
+        cut_off = []
+        if reject_connections:
+            ids_out = _losing_permission(service, [existing[pk] for pk in ids], existing.values())
+            cut_off = _locked_connections(user, service, ids_out.values_list("pk", flat=True))
         service.permissions.filter(pk__in=ids).delete()
         remaining = sorted(p for pk, p in existing.items() if pk not in ids)
         record(
@@ -362,7 +647,57 @@ def remove_permissions(user, service_id, permission_ids: Iterable) -> int:
             before={"whitelist": sorted(existing.values())},
             after={"whitelist": remaining},
         )
+        _decide(user, service, cut_off, "reject")
     return len(ids)
+
+
+def _losing_permission(service: EndpointService, removed: Iterable[str], existing: Iterable[str]):
+    """The accepted connections of the accounts that removing `removed` from the whitelist
+    leaves without permission: the service's own account keeps it, and so does every account
+    while * remains."""
+    removed = set(removed)
+    remaining = set(existing) - removed
+    accepted = service.endpoints.filter(status=EndpointStatus.ACCEPTED).exclude(
+        project__account=service.project.account
+    )
+    if "*" in remaining or not removed:
+        return accepted.none()
+    domains = [p.removeprefix("iam:domain::") for p in remaining]
+    accepted = accepted.exclude(project__account__domain_id__in=domains)
+    if "*" not in removed:
+        accepted = accepted.filter(
+            project__account__domain_id__in=[p.removeprefix("iam:domain::") for p in removed]
+        )
+    return accepted
+
+
+def connections_losing_permission(service: EndpointService, permission_ids: Iterable) -> int:
+    records = dict(service.permissions.values_list("pk", "principal"))
+    removed = [records[pk] for pk in permission_ids if pk in records]
+    return _losing_permission(service, removed, records.values()).count()
+
+
+def update_permission_description(user, service_id, permission_id, description) -> Permission:
+    """A whitelist record's description (update_endpoint_service_permission_desc)."""
+    with transaction.atomic():
+        service = _locked_service(user, service_id, APPROVE)
+        pk = parse_ids([str(permission_id)])
+        record_ = service.permissions.filter(pk=pk[0]).first() if pk else None
+        if record_ is None:
+            raise Http404("No such whitelist record.")
+        text = clean_description(description, MAX_PERMISSION_DESCRIPTION)
+        before = record_.description
+        if text != before:
+            record_.description = text
+            record_.save(update_fields=["description"])
+            record(
+                user,
+                "permission.describe",
+                service,
+                before={"principal": record_.principal, "description": before},
+                after={"principal": record_.principal, "description": text},
+            )
+    return record_
 
 
 def blocking_endpoints(service: EndpointService) -> int:

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from console.ui.tables import BaseTable, StatusColumn
 
@@ -73,6 +74,12 @@ class ConnectionTable(BaseTable):
         verbose_name=_("Owner"),
         attrs={"td": {"class": "font-monospace small"}},
     )
+    connection_description = tables.Column(
+        verbose_name=pgettext_lazy("service", "Description"),
+        default="—",
+        orderable=False,
+        attrs={"td": {"class": "text-break"}},
+    )
     created_at = tables.DateTimeColumn(
         verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
@@ -85,7 +92,15 @@ class ConnectionTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = None
-        fields = ["select", "id", "packet_id", "status", "owner", "created_at"]
+        fields = [
+            "select",
+            "id",
+            "packet_id",
+            "status",
+            "owner",
+            "connection_description",
+            "created_at",
+        ]
         empty_text = _("No endpoint has connected to this service yet.")
 
     def __init__(self, *args, service, **kwargs):

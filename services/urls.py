@@ -11,7 +11,13 @@ urlpatterns = [
     path("", views.ServiceListView.as_view(), name="list"),
     path("create/", views.ServiceCreateView.as_view(), name="create"),
     path("<uuid:pk>/", views.ServiceDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/edit/", views.ServiceEditView.as_view(), name="edit"),
     path("<uuid:pk>/connections/", views.ServiceConnectionsView.as_view(), name="connections"),
+    path(
+        "<uuid:pk>/connections/<uuid:endpoint_id>/description/",
+        views.ConnectionDescriptionView.as_view(),
+        name="connection_description",
+    ),
     path(
         "<uuid:pk>/connections/accept/",
         views.ConnectionDecisionView.as_view(decision="accept"),
@@ -28,6 +34,11 @@ urlpatterns = [
         name="reject_confirm",
     ),
     path("<uuid:pk>/permissions/", views.ServicePermissionsView.as_view(), name="permissions"),
+    path(
+        "<uuid:pk>/permissions/<str:permission_id>/description/",
+        views.PermissionDescriptionView.as_view(),
+        name="permission_description",
+    ),
     path(
         "<uuid:pk>/permissions/delete/",
         views.PermissionsRemoveView.as_view(),

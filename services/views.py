@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -42,7 +42,7 @@ from endpoints.models import Endpoint
 from . import operations as ops
 from .backend_check import check_backend
 from .filters import ServiceFilterSet
-from .forms import PermissionsForm, PortFormSet, ServiceForm
+from .forms import DescriptionForm, PermissionsForm, PortFormSet, ServiceEditForm, ServiceForm
 from .models import EndpointService
 from .operations import MAX_PORTS
 from .tables import ConnectionTable, ServiceTable
@@ -70,13 +70,28 @@ class ServiceListView(ObjectListView):
         return quota_state(self.request, ENDPOINT_SERVICE)
 
 
+PORT_FIELDS = ["protocol", "service_port", "terminal_port"]
+TAG_FIELDS = ["key", "value"]
+
+
+def with_row_action(data, action: str):
+    """The posted data after an 添加/删除 row button (port mappings, tags), or as it was."""
+    if action == "add_port":
+        return add_formset_row(data, "ports", MAX_PORTS)
+    if action.startswith("remove_port-"):
+        return remove_formset_row(data, "ports", row_index(action), PORT_FIELDS)
+    if action == "add_tag":
+        return add_formset_row(data, "tags", MAX_TAGS)
+    if action.startswith("remove_tag-"):
+        return remove_formset_row(data, "tags", row_index(action), TAG_FIELDS)
+    return data
+
+
 class ServiceCreateView(CreateInProjectMixin, View):
     """Table 3-2. Rows are added and removed in place (htmx, or a plain post that re-renders);
     only 立即创建 (`_action=create`) calls the operation."""
 
     template_name = "services/create.html"
-    PORT_FIELDS = ["protocol", "service_port", "terminal_port"]
-    TAG_FIELDS = ["key", "value"]
 
     def forms(self, data=None):
         kwargs = {"user": self.request.user, "project": self.project}
@@ -114,15 +129,7 @@ class ServiceCreateView(CreateInProjectMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("_action", "create")
-        data = request.POST
-        if action == "add_port":
-            data = add_formset_row(data, "ports", MAX_PORTS)
-        elif action.startswith("remove_port-"):
-            data = remove_formset_row(data, "ports", row_index(action), self.PORT_FIELDS)
-        elif action == "add_tag":
-            data = add_formset_row(data, "tags", MAX_TAGS)
-        elif action.startswith("remove_tag-"):
-            data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS)
+        data = with_row_action(request.POST, action)
         form, ports, tags = self.forms(data)
         if action != "create":
             return self.render(*without_errors(form, ports, tags))
@@ -139,6 +146,7 @@ class ServiceCreateView(CreateInProjectMixin, View):
                 backend_id=form.cleaned_data["backend"],
                 ports=[ops.Port(**row) for row in filled_rows(ports)],
                 tags=[(row["key"], row["value"]) for row in filled_rows(tags)],
+                description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
             sections = apply_errors(exc, form, {"ports": ports, "tags": tags})
@@ -164,12 +172,87 @@ class ServiceView(ObjectView):
     tabs = TABS
 
     def get_context(self, **extra) -> dict:
+        can_change = self.can(CHANGE) and not self.object.is_system
         return super().get_context(
-            can_change=self.can(CHANGE) and not self.object.is_system,
+            can_change=can_change,
+            can_edit=can_change and not ops.edit_refusal(self.object),
             can_delete=self.can(SUPPORT) and not self.object.is_system,
             can_approve=self.can(APPROVE),
             **extra,
         )
+
+
+class ServiceEditView(ServiceView):
+    """修改 (issue 10): name, 描述, 连接审批, the backend, port mappings, 客户端IP透传. Its
+    administrators only. A change of the backend, the ports or tcp_proxy that reaches accepted
+    endpoints first says how many, and is saved only with 确定 (`_action=confirm`)."""
+
+    action = CHANGE
+    template_name = "services/edit.html"
+
+    def get_queryset(self):
+        return self.queryset.select_related("load_balancer", "server").prefetch_related("ports")
+
+    def forms(self, data=None):
+        service = self.object
+        if data is None:
+            initial = [
+                {
+                    "protocol": p.protocol,
+                    "service_port": p.service_port,
+                    "terminal_port": p.terminal_port,
+                }
+                for p in service.ports.all()
+            ]
+            return (
+                ServiceEditForm(user=self.request.user, service=service),
+                PortFormSet(prefix="ports", initial=initial or [{"protocol": "TCP"}]),
+            )
+        return (
+            ServiceEditForm(data, user=self.request.user, service=service),
+            PortFormSet(data, prefix="ports"),
+        )
+
+    def page(self, form, ports, sections=None, affected=0, status=200) -> HttpResponse:
+        context = {
+            "object": self.object,
+            "form": form,
+            "ports": ports,
+            "sections": sections or {},
+            "ports_left": MAX_PORTS - ports.total_form_count(),
+            "refusal": ops.edit_refusal(self.object),
+            "affected": affected,
+        }
+        return render_page_or_partial(
+            self.request, self.template_name, "#form", context, status=status
+        )
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        if request.htmx:  # the backend type changed: the backend list follows
+            return self.page(*without_errors(*self.forms(request.GET)))
+        return self.page(*self.forms())
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        action = request.POST.get("_action", "save")
+        form, ports = self.forms(with_row_action(request.POST, action))
+        if action not in ("save", "confirm"):
+            return self.page(*without_errors(form, ports))
+        if not (form.is_valid() and ports.is_valid()):
+            return self.page(form, ports, status=422)
+        changes = form.changes([ops.Port(**row) for row in filled_rows(ports)])
+        affected = ops.affected_connections(self.object, changes) if action == "save" else 0
+        try:
+            # Reaching accepted endpoints: checked and said first; saved only with 确定.
+            service = ops.update_service(
+                request.user, self.object.pk, check_only=bool(affected), **changes
+            )
+            if affected:
+                return self.page(form, ports, affected=affected)
+        except ValidationError as exc:
+            sections = apply_errors(exc, form, {"ports": ports})
+            return self.page(form, ports, sections, status=422)
+        messages.success(request, _("Endpoint service %(name)s was changed.") % {"name": service})
+        return redirect("services:detail", service.pk)
 
 
 class ServiceDetailView(ServiceView):
@@ -183,6 +266,7 @@ class ServiceDetailView(ServiceView):
             "load_balancer__subnet__network_acl", "server__subnet__network_acl"
         ).prefetch_related(
             "ports",
+            "availability_zones",
             *(
                 f"{kind}__{path}"
                 for kind in ("load_balancer", "server")
@@ -228,7 +312,12 @@ class ServicePermissionsView(ServiceView):
         if self.form.is_valid():
             principals = ops.parse_principals(self.form.cleaned_data["principals"])
             try:
-                added = ops.add_permissions(request.user, self.object.pk, principals)
+                added = ops.add_permissions(
+                    request.user,
+                    self.object.pk,
+                    principals,
+                    self.form.cleaned_data["description"],
+                )
             except ValidationError as exc:
                 apply_errors(exc, self.form, {})
             else:
@@ -246,7 +335,7 @@ class ServicePermissionsView(ServiceView):
 
 
 class ServicePortsView(ServiceView):
-    """端口映射: read-only after creation (S10)."""
+    """端口映射 (S10); administrators change them with 修改."""
 
     tab = "ports"
 
@@ -257,6 +346,85 @@ class ServicePortsView(ServiceView):
 class ServiceTagsView(TagsTabMixin, ServiceView):
     tags_url_name = "services:tags"
     tag_edit_url_name = "services:tag_edit"
+
+
+class DescriptionEditView(ServiceView):
+    """编辑描述 of one row of a tab (a connection, a whitelist record): approvers and
+    administrators. The form comes back with what was typed when refused."""
+
+    action = APPROVE
+    template_name = "services/description.html"
+    back_url_name = ""
+    limit = ops.MAX_DESCRIPTION
+    heading = ""
+
+    def row(self):
+        raise NotImplementedError
+
+    def save(self, row, description: str) -> None:
+        raise NotImplementedError
+
+    def page(self, form, status=200) -> HttpResponse:
+        context = {
+            "object": self.object,
+            "row": self.row(),
+            "form": form,
+            "heading": self.heading,
+            "back_url": reverse(self.back_url_name, args=[self.object.pk]),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk, **kwargs) -> HttpResponse:
+        form = DescriptionForm(limit=self.limit, initial={"description": self.current(self.row())})
+        return self.page(form)
+
+    def post(self, request: HttpRequest, pk, **kwargs) -> HttpResponse:
+        form = DescriptionForm(request.POST, limit=self.limit)
+        if form.is_valid():
+            try:
+                self.save(self.row(), form.cleaned_data["description"])
+            except ValidationError as exc:
+                apply_errors(exc, form, {}, strip_prefix="connections.0.")
+            else:
+                messages.success(request, _("The description was saved."))
+                return redirect(self.back_url_name, self.object.pk)
+        return self.page(form, status=422)
+
+
+class ConnectionDescriptionView(DescriptionEditView):
+    back_url_name = "services:connections"
+    heading = gettext_lazy("Connection description")
+
+    def row(self):
+        return get_object_or_404(
+            Endpoint.objects.restrict(self.request.user, APPROVE).select_related(
+                "project__account"
+            ),
+            service=self.object,
+            pk=self.kwargs["endpoint_id"],
+        )
+
+    def current(self, row) -> str:
+        return row.connection_description
+
+    def save(self, row, description: str) -> None:
+        ops.describe_connections(self.request.user, self.object.pk, {row.pk: description})
+
+
+class PermissionDescriptionView(DescriptionEditView):
+    back_url_name = "services:permissions"
+    heading = gettext_lazy("Whitelist record description")
+    limit = ops.MAX_PERMISSION_DESCRIPTION
+
+    def row(self):
+        ids = parse_ids([self.kwargs["permission_id"]])
+        return get_object_or_404(self.object.permissions.all(), pk=ids[0] if ids else None)
+
+    def current(self, row) -> str:
+        return row.description
+
+    def save(self, row, description: str) -> None:
+        ops.update_permission_description(self.request.user, self.object.pk, row.pk, description)
 
 
 class ConnectionDecisionView(OperationView):
@@ -282,7 +450,8 @@ class PermissionsRemoveView(OperationView):
 
     def perform(self, pk) -> str:
         ids = parse_ids(self.request.POST.getlist("permission"))
-        count = ops.remove_permissions(self.request.user, pk, ids)
+        reject = self.request.POST.get("reject_connections") == "on"
+        count = ops.remove_permissions(self.request.user, pk, ids, reject_connections=reject)
         return ngettext(
             "%(count)d whitelist record deleted.", "%(count)d whitelist records deleted.", count
         ) % {"count": count}
@@ -354,10 +523,34 @@ class PermissionsRemoveConfirmView(ConfirmView, ServiceView):
     def get_confirm_context(self) -> dict:
         ids = parse_ids(self.request.GET.getlist("permission"))
         records = list(self.object.permissions.filter(pk__in=ids))
+        connected = ops.connections_losing_permission(self.object, [p.pk for p in records])
+        option = None
+        if connected:
+            option = {
+                "name": "reject_connections",
+                "label": ngettext(
+                    "Also reject their %(count)d accepted connection",
+                    "Also reject their %(count)d accepted connections",
+                    connected,
+                )
+                % {"count": connected},
+            }
         return {
             "message": _(
                 "Delete these whitelist records? Those accounts can no longer create endpoints to this service."
+            )
+            + " "
+            + (
+                ngettext(
+                    "They have %(count)d accepted connection, which stays connected unless you reject it too.",
+                    "They have %(count)d accepted connections, which stay connected unless you reject them too.",
+                    connected,
+                )
+                % {"count": connected}
+                if connected
+                else _("They have no accepted connection to this service.")
             ),
+            "option": option,
             "items": [p.principal for p in records],
             "refusal": "" if records else _("Tick at least one whitelist record."),
             "action": reverse("services:permissions_remove", args=[self.object.pk]),

@@ -211,7 +211,7 @@ def test_the_consoles_rules_hold_over_the_api(sdk):
     assert not EndpointService.objects.filter(project__account__name="tenant-b").exists()
 
 
-def test_approval_can_be_turned_off_but_ports_stay(sdk):
+def test_approval_can_be_turned_off_and_ports_changed(sdk):
     b = sdk("b-admin")
     created = b.create_endpoint_service(CreateEndpointServiceRequest(body=b_service_body()))
     updated = b.update_endpoint_service(
@@ -224,12 +224,19 @@ def test_approval_can_be_turned_off_but_ports_stay(sdk):
     body = UpdateEndpointServiceRequestBody(
         ports=[PortList(client_port=1, server_port=1, protocol="TCP")]
     )
+    updated = b.update_endpoint_service(
+        UpdateEndpointServiceRequest(vpc_endpoint_service_id=created.id, body=body)
+    )
+    assert [(p.client_port, p.server_port) for p in updated.ports] == [(1, 1)]
+    body = UpdateEndpointServiceRequestBody(
+        ports=[PortList(client_port=0, server_port=1, protocol="TCP")]
+    )
     error = refused(
         lambda: b.update_endpoint_service(
             UpdateEndpointServiceRequest(vpc_endpoint_service_id=created.id, body=body)
         )
     )
-    assert error.status_code == 400 and "ports" in error.error_msg
+    assert error.status_code == 400 and "ports[0].client_port" in error.error_msg
 
 
 def test_batch_whitelist_and_bad_lines(sdk):

@@ -16,6 +16,7 @@ def api_routes() -> set[str]:
         "project_id": "project_id",
         "service_id": "vpc_endpoint_service_id",
         "endpoint_id": "vpc_endpoint_id",
+        "permission_id": "permission_id",
     }
     routes = set()
     for pattern in api.url_patterns:

@@ -260,11 +260,20 @@ def test_a_creating_connection_cannot_be_decided(web):
     assert endpoint.status == EndpointStatus.CREATING
 
 
-def test_decisions_need_approval_to_be_on(web):
-    web.approval_enabled = False
-    web.save()
-    with pytest.raises(ValidationError, match="approval is off"):
-        ops.decide_connections(user("a-approver"), web.pk, [pending(web).pk], "accept")
+def test_with_approval_off_an_accepted_connection_is_cut_off_and_brought_back(web):
+    """Issue 10: 拒绝 on an accepted connection whether approval is on or off; 接受 again."""
+    ops.update_service(user("a-admin"), web.pk, approval_enabled=False)
+    waiting = pending(web)
+    accepted = web.endpoints.get(status=EndpointStatus.ACCEPTED)
+    assert waiting.status == EndpointStatus.PENDING  # turning approval off decided nothing
+    ops.decide_connections(user("a-approver"), web.pk, [accepted.pk], "reject")
+    accepted.refresh_from_db()
+    assert accepted.status == EndpointStatus.REJECTED
+    ops.decide_connections(user("a-approver"), web.pk, [accepted.pk], "accept")
+    accepted.refresh_from_db()
+    assert accepted.status == EndpointStatus.ACCEPTED
+    with pytest.raises(PermissionDenied):  # a member still decides nothing
+        ops.decide_connections(user("a-member"), web.pk, [accepted.pk], "reject")
 
 
 def test_a_member_gets_403_and_another_account_404(web):
