@@ -9,6 +9,21 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _already_current(kind: str) -> dict:
+    """The v2 upgrade calls' answer: nothing here has an older generation to upgrade from."""
+    return _ok(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "upgraded": {"type": "boolean", "const": False},
+                "message": {"type": "string"},
+            },
+        },
+        f"Nothing to upgrade: the {kind} is current",
+    )
+
+
 def _ok(schema: dict | None, description: str = "OK") -> dict:
     response = {"description": description}
     if schema is not None:
@@ -568,20 +583,7 @@ PATHS = {
             "summary": "Upgrade an endpoint: every endpoint here is current already (202, nothing changes)",
             "parameters": [PROJECT, ENDPOINT],
             "requestBody": _body(_ref("UpgradeEndpoint")),
-            "responses": {
-                "202": _ok(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "id": {"type": "string"},
-                            "upgraded": {"type": "boolean", "const": False},
-                            "message": {"type": "string"},
-                        },
-                    },
-                    "Nothing to upgrade: the endpoint is current",
-                ),
-                **ERRORS,
-            },
+            "responses": {"202": _already_current("endpoint"), **ERRORS},
         },
     },
 }
@@ -836,20 +838,7 @@ PATHS.update(
             "post": {
                 "summary": "Upgrade a service: every service here is current already (202)",
                 "parameters": [PROJECT, SERVICE],
-                "responses": {
-                    "202": _ok(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "id": {"type": "string"},
-                                "upgraded": {"type": "boolean", "const": False},
-                                "message": {"type": "string"},
-                            },
-                        },
-                        "Nothing to upgrade: the service is current",
-                    ),
-                    **ERRORS,
-                },
+                "responses": {"202": _already_current("service"), **ERRORS},
             }
         },
     }

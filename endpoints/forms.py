@@ -9,8 +9,9 @@ from console.tenancy.querysets import CHANGE
 from console.ui.forms import cleaned_or_none, is_uuid
 from services.forms import SELECT, VPCChoiceField
 from services.models import EndpointService, ServiceType
+from services.operations import MAX_DESCRIPTION
 
-from .operations import MAX_DESCRIPTION, connectable_services, find_service
+from .operations import connectable_services, find_service
 from .policy import load_json, parse_whitelist_text, policy_text
 
 CLOUD, BY_NAME = "cloud", "name"

@@ -26,6 +26,7 @@ from console.tenancy.querysets import CHANGE, CONNECT, SUPPORT, can
 from console.ui.forms import is_uuid
 from console.ui.objects import get_object_for
 from services.models import EndpointService, ServiceStatus, ServiceType
+from services.operations import clean_description
 
 from .models import Endpoint, EndpointStatus, PacketIdSequence
 from .policy import clean_policy, clean_whitelist
@@ -37,8 +38,6 @@ from .provisioning import (
     remove_dns_record,
     remove_routes,
 )
-
-MAX_DESCRIPTION = 512
 
 
 @dataclass
@@ -175,22 +174,6 @@ def check_request(
         tags=list(tags),
         **settings,
     )
-
-
-def clean_description(text) -> str:
-    """描述: at most 512 characters, without < or > (as the provider)."""
-    text = (text or "").strip()
-    errors = []
-    if len(text) > MAX_DESCRIPTION:
-        errors.append(
-            _("An endpoint's description has at most %(max)d characters; this has %(count)d.")
-            % {"max": MAX_DESCRIPTION, "count": len(text)}
-        )
-    if "<" in text or ">" in text:
-        errors.append(_("The description cannot contain < or >."))
-    if errors:
-        raise ValidationError({"description": errors})
-    return text
 
 
 def _checked_settings(service: EndpointService, errors: dict, **given) -> dict:

@@ -73,6 +73,18 @@ def snapshot(service: EndpointService) -> dict:
     }
 
 
+def create_ports(service: EndpointService, ports: Sequence[Port]) -> None:
+    PortMapping.objects.bulk_create(
+        PortMapping(
+            service=service,
+            protocol=p.protocol,
+            service_port=p.service_port,
+            terminal_port=p.terminal_port,
+        )
+        for p in ports
+    )
+
+
 def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "description") -> str:
     """描述: at most `limit` characters, without < or > (as the provider's API)."""
     text = (text if isinstance(text, str) else "").strip()
@@ -199,15 +211,7 @@ def create_service(
             server=backend if backend_type == BackendType.VM else None,
             status=ServiceStatus.CREATING,
         )
-        PortMapping.objects.bulk_create(
-            PortMapping(
-                service=service,
-                protocol=p.protocol,
-                service_port=p.service_port,
-                terminal_port=p.terminal_port,
-            )
-            for p in ports
-        )
+        create_ports(service, ports)
         service.tags.bulk_create(
             service.tags.model(resource=service, key=k, value=v) for k, v in tags
         )
@@ -320,15 +324,7 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
 
         if ports is not None and port_rows(ports) != port_rows(current_ports):
             service.ports.all().delete()
-            PortMapping.objects.bulk_create(
-                PortMapping(
-                    service=service,
-                    protocol=p.protocol,
-                    service_port=p.service_port,
-                    terminal_port=p.terminal_port,
-                )
-                for p in ports
-            )
+            create_ports(service, ports)
         after = snapshot(service) | {
             "ports": port_rows(ports) if ports is not None else before["ports"]
         }
@@ -805,15 +801,7 @@ def create_system_service(
             route_prefix=route_prefix if service_type == ServiceType.GATEWAY else "",
             status=ServiceStatus.AVAILABLE,
         )
-        PortMapping.objects.bulk_create(
-            PortMapping(
-                service=service,
-                protocol=p.protocol,
-                service_port=p.service_port,
-                terminal_port=p.terminal_port,
-            )
-            for p in ports
-        )
+        create_ports(service, ports)
         record(
             user,
             "service.create",

@@ -83,7 +83,7 @@ def test_the_description_is_changed_and_audited(interface):
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("x" * 513, "at most 512 characters; this has 513."), ("<b>", "cannot contain < or >")],
+    [("x" * 513, "At most 512 characters; this has 513."), ("<b>", "cannot contain < or >")],
 )
 def test_a_bad_description_is_refused_at_its_field(interface, text, error):
     with pytest.raises(ValidationError) as exc:
