@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "console.quotas",
     "console.tags",
     "console.audit",
+    "console.notifications",
     "console.ui",
     "services",
     "endpoints",

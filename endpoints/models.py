@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,8 @@ class Endpoint(StatusMixin, models.Model):
     connection_description = models.CharField(
         _("connection description"), max_length=512, blank=True
     )
+    # 审批意见: the provider's message to the consumer with the latest decision (issue 11).
+    decision_comment = models.CharField(_("decision comment"), max_length=255, blank=True)
     # The endpoint's own access control: source CIDRs that may use it, when enabled (issue 10).
     enable_whitelist = models.BooleanField(_("access control"), default=False)
     whitelist = models.JSONField(_("allowed source addresses"), default=list, blank=True)
@@ -198,3 +201,69 @@ class EndpointTag(ResourceTag):
         constraints = [
             models.UniqueConstraint(fields=["resource", "key"], name="endpoint_tag_key_unique")
         ]
+
+
+class ConnectionEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Connection requested")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DELETED = "deleted", _("Deleted")
+
+
+class ConnectionEvent(models.Model):
+    """连接记录 (issue 11): every request, decision (and re-decision, cut-off), automatic
+    rejection and deletion of a connection, readable by both sides. It outlives the endpoint
+    and the service, so both are kept as text too. `actor` empty = the system (auto-reject)."""
+
+    endpoint = models.ForeignKey(
+        Endpoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("endpoint"),
+    )
+    endpoint_ref = models.CharField(_("endpoint ID"), max_length=36, db_index=True)
+    service = models.ForeignKey(
+        EndpointService,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="connection_events",
+        verbose_name=_("endpoint service"),
+    )
+    service_name = models.CharField(_("endpoint service"), max_length=128)
+    # The two sides: the consumer's project (the endpoint's) and the provider's (the service's).
+    consumer_project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("consumer project")
+    )
+    provider_project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("provider project")
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=ConnectionEventKind.choices)
+    status = models.CharField(
+        _("status after"), max_length=20, choices=EndpointStatus.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_name = models.CharField(_("by"), max_length=150)
+    comment = models.CharField(_("decision comment"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_path = {VIEW: ("consumer_project", "provider_project")}
+
+    class Meta:
+        verbose_name = _("connection event")
+        verbose_name_plural = _("connection history")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["provider_project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_ref} {self.kind}"

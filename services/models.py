@@ -117,6 +117,10 @@ class EndpointService(StatusMixin, models.Model):
         related_name="+",
         verbose_name=_("server"),
     )
+    # 待接受连接自动拒绝: reject connections left pending this many days (issue 11); off if null.
+    auto_reject_days = models.PositiveSmallIntegerField(
+        _("reject pending connections after (days)"), null=True, blank=True
+    )
     # 客户端IP透传: how the client's address reaches the backend (issue 10); stored and shown,
     # effective where a data plane carries traffic.
     tcp_proxy = models.CharField(
