@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml
 
 # Local HTTP on 127.0.0.1: no HTTPS redirect or secure-only cookies (production keeps them).
 run: export HTTPS ?= false
+# A webhook receiver on this machine works, and emails are files in sent-mail/ (issue 11).
+run: export WEBHOOK_ALLOWED_NETWORKS ?= 127.0.0.0/8,::1/128
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0

@@ -202,6 +202,12 @@ SCHEMAS = {
         "properties": {
             "action": {"type": "string", "enum": ["receive", "reject"]},
             "endpoints": {**STRINGS, "description": "endpoint IDs"},
+            "comment": {
+                "type": "string",
+                "maxLength": 255,
+                "description": "审批意见: the decision comment the consumer reads (issue 11; "
+                "an extension the SDK does not send)",
+            },
         },
     },
     "PermissionsAction": {
@@ -304,6 +310,11 @@ SCHEMAS = {
             "whitelist": STRINGS,
             "enable_whitelist": {"type": "boolean"},
             "policy_statement": POLICY,
+            "decision_comment": {
+                "type": "string",
+                "description": "审批意见: the provider's comment with the latest decision "
+                "(issue 11; an extension the SDK ignores)",
+            },
         },
     },
     "CreateEndpoint": {

@@ -117,5 +117,6 @@ def endpoint(obj) -> dict:
         "routetables": [str(t.pk) for t in obj.route_tables.all()],
         "description": obj.description,
         "policy_statement": obj.policy_statement or [],
+        "decision_comment": obj.decision_comment,  # 审批意见 (issue 11): the SDK ignores it
         "error": [{"error_code": "VPCEP.0500", "error_message": obj.error}] if obj.error else [],
     }

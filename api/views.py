@@ -449,7 +449,9 @@ class ConnectionsActionView(ApiView):
         if len(ids) != len(data.get("endpoints", [])):
             raise ApiError(400, INVALID, "endpoints must be a list of endpoint IDs.")
         service = _decidable_service(request, self.project, service_id)
-        service_ops.decide_connections(request.user, service.pk, ids, decision)
+        service_ops.decide_connections(
+            request.user, service.pk, ids, decision, data.get("comment", "")
+        )
         endpoints = (
             Endpoint.objects.restrict(request.user, APPROVE)
             .filter(service=service, pk__in=ids)

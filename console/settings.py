@@ -93,6 +93,7 @@ TEMPLATES = [
                 "console.tenancy.context_processors.tenancy",
                 "console.ui.context_processors.navigation",
                 "console.ui.context_processors.activity_link",
+                "services.inbox.inbox_link",
                 "console.tags.context_processors.predefined_tags_link",
             ],
         },
@@ -186,6 +187,32 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Notifications (issue 11). Webhooks to loopback, link-local (169.254.0.0/16, the metadata
+# address) and the console's own host are refused unless one of these CIDRs lists them.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", "")
+# Emails go through Django's mailer (SMTP unless EMAIL_BACKEND says otherwise; `make run`
+# writes files to EMAIL_FILE_PATH, sent-mail/).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND,
+        "OPTIONS": {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))}
+        if EMAIL_BACKEND.endswith("filebased.EmailBackend")
+        else {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": 10,
+        }
+        if EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+del EMAIL_BACKEND  # deprecated in Django 6.1 alongside MAILERS
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vpcep-console@localhost")
 
 # Strict CSP: no inline script or style, nothing from another origin (works air-gapped).
 SECURE_CSP = {

@@ -3,7 +3,8 @@
 A worker killed mid-task leaves its task result "running" for ever and its row in 创建中 or
 删除中; a web process that dies between its commit and the enqueue leaves a row with no task
 at all. `sweep()` finds both and gives the row its task again, and prunes old task results.
-`manage.py reconcile` runs it once, or every minute with `--every 60` (as `make run` and the
+It also rejects, as the system, connections left pending longer than their service's
+待接受连接自动拒绝 days (issue 11). `manage.py reconcile` runs it once, or every minute with `--every 60` (as `make run` and the
 production units do).
 
 Re-running is safe: each task locks its row and skips it unless it is still in the state the
@@ -22,9 +23,11 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from console.notifications.tasks import due_deliveries  # webhooks/emails overdue a minute
 from endpoints.models import Endpoint, EndpointStatus
 from endpoints.tasks import finish_endpoint_deletion, provision_endpoint
 from services.models import EndpointService, ServiceStatus
+from services.operations import reject_overdue_connections
 from services.tasks import finish_deletion, provision_service
 
 log = logging.getLogger(__name__)
@@ -46,11 +49,13 @@ class Swept:
     lost: int = 0  # running task results whose worker is gone, now failed
     enqueued: int = 0  # rows in 创建中/删除中 given their task again
     pruned: int = 0  # finished task results deleted
+    auto_rejected: int = 0  # connections pending past their service's auto_reject_days (issue 11)
 
     def __str__(self) -> str:
         return (
             f"Enqueued {self.enqueued} task(s) again; {self.lost} lost with their worker; "
-            f"{self.pruned} old result(s) pruned."
+            f"{self.pruned} old result(s) pruned; "
+            f"{self.auto_rejected} pending connection(s) rejected automatically."
         )
 
 
@@ -58,10 +63,11 @@ def sweep(older_than: timedelta = LOST_AFTER, keep_results: timedelta = KEEP_RES
     now = timezone.now()
     swept = Swept(
         lost=fail_lost_tasks(now - older_than),
-        enqueued=enqueue_stuck(now - older_than),
+        enqueued=enqueue_stuck(now - older_than) + due_deliveries(now - older_than),
         pruned=prune_results(now - keep_results),
+        auto_rejected=reject_overdue_connections(now),
     )
-    if swept.lost or swept.enqueued or swept.pruned:
+    if swept.lost or swept.enqueued or swept.pruned or swept.auto_rejected:
         log.info("%s", swept)
     return swept
 

@@ -28,7 +28,8 @@ from console.ui.objects import get_object_for
 from services.models import EndpointService, ServiceStatus, ServiceType
 from services.operations import clean_description
 
-from .models import Endpoint, EndpointStatus, PacketIdSequence
+from .history import record_connection_event
+from .models import ConnectionEventKind, Endpoint, EndpointStatus, PacketIdSequence
 from .policy import clean_policy, clean_whitelist
 from .provisioning import (
     ProvisionError,
@@ -270,6 +271,7 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
                 },
             },
         )
+        record_connection_event(user, endpoint, ConnectionEventKind.REQUESTED)
         transaction.on_commit(lambda: enqueue("provision_endpoint", endpoint.pk), robust=True)
     return endpoint
 
@@ -293,6 +295,7 @@ def delete_endpoint(user, endpoint_id) -> Endpoint:
             before={"status": before},
             after={"status": endpoint.status},
         )
+        record_connection_event(user, endpoint, ConnectionEventKind.DELETED)
         transaction.on_commit(lambda: enqueue("finish_endpoint_deletion", endpoint.pk), robust=True)
     return endpoint
 

@@ -23,6 +23,12 @@ urlpatterns = [
     ),
     path("<uuid:pk>/tags/", views.EndpointTagsView.as_view(), name="tags"),
     path(
+        "<uuid:pk>/notifications/",
+        views.EndpointNotificationsView.as_view(),
+        name="notifications",
+    ),
+    path("<uuid:pk>/history/", views.EndpointHistoryView.as_view(), name="history"),
+    path(
         "<uuid:pk>/tags/edit/",
         TagEditView.as_view(model=Endpoint, success_url_name="endpoints:tags"),
         name="tag_edit",

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from console.notifications.views import NotificationsTabMixin
 from console.quotas.limits import ENDPOINT
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import CHANGE, SUPPORT
+from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
@@ -43,11 +44,16 @@ from services.models import ServiceType
 from . import operations as ops
 from .filters import EndpointFilterSet
 from .forms import BY_NAME, EndpointEditForm, EndpointForm, PolicyForm
-from .models import MAX_CONNECTIONS, Endpoint
+from .models import MAX_CONNECTIONS, ConnectionEvent, Endpoint
 from .policy import policy_text
 from .tables import EndpointTable
 
 SIGNING_SALT = "endpoints.create"
+
+
+def connection_events(user, endpoint: Endpoint) -> list[ConnectionEvent]:
+    """The 连接记录 of one connection, newest first, in one query; both sides read the same."""
+    return list(ConnectionEvent.objects.restrict(user).filter(endpoint_ref=str(endpoint.pk)))
 
 
 class EndpointListView(ObjectListView):
@@ -195,6 +201,8 @@ TABS = (
     Tab("basic", gettext_lazy("Basic information"), "endpoints:detail"),
     Tab("policy", pgettext_lazy("tab", "Policy"), "endpoints:policy"),  # gateway endpoints
     Tab("tags", gettext_lazy("Tags"), "endpoints:tags"),
+    Tab("history", gettext_lazy("Connection history"), "endpoints:history"),  # issue 11
+    Tab("notifications", gettext_lazy("Notifications"), "endpoints:notifications", APPROVE),
 )
 
 
@@ -240,6 +248,16 @@ class EndpointDetailView(EndpointView):
             if endpoint.service.route_prefix
             else None,
         }
+
+
+class EndpointHistoryView(EndpointView):
+    """连接记录 (issue 11): every request, decision (with its 审批意见) and deletion of this
+    endpoint's connection, as its owner reads them; the provider's own note is not here."""
+
+    tab = "history"
+
+    def get_tab_context(self) -> dict:
+        return {"events": connection_events(self.request.user, self.object)}
 
 
 class EndpointEditView(EndpointView):
@@ -346,6 +364,13 @@ class EndpointPolicyDeleteView(OperationView):
 class EndpointTagsView(TagsTabMixin, EndpointView):
     tags_url_name = "endpoints:tags"
     tag_edit_url_name = "endpoints:tag_edit"
+
+
+class EndpointNotificationsView(NotificationsTabMixin, EndpointView):
+    """通知 (issue 11): the decisions on this endpoint, for its own account."""
+
+    side = "endpoint"
+    tab_url_name = "endpoints:notifications"
 
 
 class EndpointDeleteConfirmView(ConfirmView, EndpointView):

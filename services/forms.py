@@ -7,7 +7,12 @@ from console.tenancy.querysets import CHANGE
 from console.ui.forms import is_uuid
 
 from .models import BackendType, Protocol, TcpProxy, validate_service_name
-from .operations import MAX_DESCRIPTION, MAX_PERMISSION_DESCRIPTION, MAX_PORTS
+from .operations import (
+    MAX_AUTO_REJECT_DAYS,
+    MAX_DESCRIPTION,
+    MAX_PERMISSION_DESCRIPTION,
+    MAX_PORTS,
+)
 
 SELECT = {"class": "form-select"}
 
@@ -119,6 +124,18 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
         ),
         widget=forms.Select(attrs=SELECT),
     )
+    # 待接受连接自动拒绝 (issue 11): empty = off.
+    auto_reject_days = forms.IntegerField(
+        label=_("Reject pending connections after (days)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_AUTO_REJECT_DAYS,
+        help_text=_(
+            "Connections not accepted within this many days are rejected automatically, "
+            "recorded as a decision by the system. Leave empty to keep them waiting."
+        ),
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, user, service, **kwargs):
         kwargs.setdefault(
@@ -130,6 +147,7 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
                 "backend_type": service.backend_type,
                 "backend": str(service.backend.pk) if service.backend else "",
                 "tcp_proxy": service.tcp_proxy,
+                "auto_reject_days": service.auto_reject_days,
             },
         )
         super().__init__(*args, **kwargs)
@@ -147,6 +165,7 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
             "backend_id": data["backend"],
             "ports": ports,
             "tcp_proxy": data["tcp_proxy"],
+            "auto_reject_days": data["auto_reject_days"],
         }
 
 

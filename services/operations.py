@@ -13,10 +13,13 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,6 +33,7 @@ from console.tenancy.models import Account, AvailabilityZone, Project
 from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT, can, require_operator
 from console.ui.forms import is_uuid, parse_ids
 from console.ui.objects import get_object_for
+from endpoints.history import record_connection_event
 from endpoints.models import Endpoint, EndpointStatus
 
 from .models import (
@@ -50,6 +54,7 @@ MAX_PORTS = 50  # port mappings in one operation (S3)
 MAX_PRINCIPALS = 50  # whitelist records in one operation (S9)
 MAX_DESCRIPTION = 512  # a service's or a connection's 描述 (issue 10)
 MAX_PERMISSION_DESCRIPTION = 255  # a whitelist record's
+MAX_DECISION_COMMENT = 255  # 审批意见 (issue 11)
 BLOCKING_DELETE = (EndpointStatus.ACCEPTED, EndpointStatus.CREATING)  # S11
 
 
@@ -226,6 +231,8 @@ def create_service(
 
 EDITABLE = {"name", "description", "approval_enabled", "backend_type", "backend_id", "ports"}
 EDITABLE |= {"tcp_proxy"}
+EDITABLE |= {"auto_reject_days"}  # issue 11
+MAX_AUTO_REJECT_DAYS = 365
 
 
 def port_rows(ports: Iterable) -> list[list]:
@@ -263,7 +270,10 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
             raise ValidationError(refusal)
         errors: dict[str, list] = {}
         current_ports = list(service.ports.all())
-        before = snapshot(service) | {"ports": port_rows(current_ports)}
+        before = snapshot(service) | {
+            "ports": port_rows(current_ports),
+            "auto_reject_days": service.auto_reject_days,
+        }
         fields: list[str] = []
 
         if "name" in changes:
@@ -300,6 +310,20 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
             else:
                 service.tcp_proxy = changes["tcp_proxy"]
                 fields.append("tcp_proxy")
+        if "auto_reject_days" in changes:
+            days = changes["auto_reject_days"]
+            if days is not None and (
+                isinstance(days, bool)
+                or not isinstance(days, int)
+                or not 1 <= days <= MAX_AUTO_REJECT_DAYS
+            ):
+                errors["auto_reject_days"] = [
+                    _("Enter a number of days from 1 to %(max)d, or leave it empty (off).")
+                    % {"max": MAX_AUTO_REJECT_DAYS}
+                ]
+            else:
+                service.auto_reject_days = days
+                fields.append("auto_reject_days")
         if "backend_id" in changes or "backend_type" in changes:
             backend = _backend_in_vpc(
                 user, service, changes.get("backend_type"), changes.get("backend_id"), errors
@@ -326,7 +350,8 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
             service.ports.all().delete()
             create_ports(service, ports)
         after = snapshot(service) | {
-            "ports": port_rows(ports) if ports is not None else before["ports"]
+            "ports": port_rows(ports) if ports is not None else before["ports"],
+            "auto_reject_days": service.auto_reject_days,
         }
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
@@ -458,10 +483,14 @@ def _locked_service(user, service_id, action: str, available: bool = False) -> E
     return service
 
 
-def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) -> list[Endpoint]:
+def decide_connections(
+    user, service_id, endpoint_ids: Iterable, decision: str, comment: str = ""
+) -> list[Endpoint]:
     """接受 or 拒绝 (accept or reject) connections (S8), whether approval is on or off: 拒绝 on
     an accepted connection cuts the consumer off (its endpoint shows 已拒绝), 接受 brings it
     back; pending ones stay pending until someone decides, even after approval is turned off.
+    `comment` is the 审批意见 (issue 11): the provider's message to the consumer, kept on the
+    endpoint and in its 连接记录.
 
     The service row is locked first, so two approvers deciding at once are serialised and the
     last decision stands. A connection already in the wanted state is left as it is."""
@@ -470,12 +499,75 @@ def decide_connections(user, service_id, endpoint_ids: Iterable, decision: str) 
     ids = {str(i) for i in endpoint_ids}
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
+        comment = clean_description(comment, MAX_DECISION_COMMENT, field="comment")
         if not ids:
             raise ValidationError(_("Tick at least one connection."))
-        endpoints = _locked_connections(user, service, ids)
+        endpoints = _locked_connections(user, service, ids) if all(map(is_uuid, ids)) else []
         if len(endpoints) != len(ids):
             raise ValidationError(_("A ticked connection no longer exists. Reload the list."))
-        return _decide(user, service, endpoints, decision)
+        return _decide(user, service, endpoints, decision, comment)
+
+
+def decide_pending(
+    user, endpoint_ids: Iterable, decision: str, comment: str = ""
+) -> list[Endpoint]:
+    """待审批连接 (issue 11): decide the ticked connections whatever their services and regions,
+    in one transaction: each service's through decide_connections, services locked in order."""
+    ids = {str(i) for i in endpoint_ids if is_uuid(str(i))}
+    if not ids:
+        raise ValidationError(_("Tick at least one connection."))
+    with transaction.atomic():
+        by_service: dict = {}
+        for service_id, pk in (
+            Endpoint.objects.restrict(user, APPROVE)
+            .filter(pk__in=ids)
+            .values_list("service_id", "pk")
+        ):
+            by_service.setdefault(service_id, []).append(pk)
+        if sum(map(len, by_service.values())) != len(ids):
+            raise ValidationError(_("A ticked connection no longer exists. Reload the list."))
+        changed = []
+        for service_id in sorted(by_service, key=str):
+            changed += decide_connections(
+                user, service_id, by_service[service_id], decision, comment
+            )
+    return changed
+
+
+def reject_overdue_connections(now=None) -> int:
+    """待接受连接自动拒绝 (issue 11): reject, as the system, the connections left pending longer
+    than their service's auto_reject_days; the sweep runs it every minute. One transaction per
+    service, the service row locked first as for any decision."""
+    now = now or timezone.now()
+    rejected = 0
+    due = EndpointService.objects.filter(
+        auto_reject_days__isnull=False, status=ServiceStatus.AVAILABLE
+    ).values_list("pk", flat=True)
+    for service_id in due:
+        with transaction.atomic():
+            service = (
+                EndpointService.objects.select_for_update(no_key=True, of=("self",))
+                .filter(pk=service_id, status=ServiceStatus.AVAILABLE)
+                .first()
+            )
+            if service is None or not service.auto_reject_days:
+                continue
+            days = service.auto_reject_days
+            overdue = list(
+                service.endpoints.select_for_update(no_key=True, of=("self",))
+                .filter(status=EndpointStatus.PENDING, created_at__lt=now - timedelta(days=days))
+                .order_by("pk")
+            )
+            if not overdue:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                comment = ngettext(
+                    "Rejected automatically: not accepted within %(days)d day.",
+                    "Rejected automatically: not accepted within %(days)d days.",
+                    days,
+                ) % {"days": days}
+            rejected += len(_decide(None, service, overdue, "reject", comment))
+    return rejected
 
 
 def _locked_connections(user, service: EndpointService, ids) -> list[Endpoint]:
@@ -487,22 +579,27 @@ def _locked_connections(user, service: EndpointService, ids) -> list[Endpoint]:
     )
 
 
-def _decide(user, service, endpoints: Iterable[Endpoint], decision: str) -> list[Endpoint]:
+def _decide(
+    user, service, endpoints: Iterable[Endpoint], decision: str, comment: str = ""
+) -> list[Endpoint]:
+    """`user` None = the system (automatic rejection)."""
     target = EndpointStatus.ACCEPTED if decision == "accept" else EndpointStatus.REJECTED
     changed = []
     for endpoint in endpoints:
         if endpoint.status == target:
             continue
         before = endpoint.accept() if decision == "accept" else endpoint.reject()
-        endpoint.save(update_fields=["status", "updated_at"])
+        endpoint.decision_comment = comment
+        endpoint.save(update_fields=["status", "decision_comment", "updated_at"])
         record(
             user,
             f"connection.{decision}",
             endpoint,
             project=service.project,
             before={"status": before},
-            after={"status": endpoint.status},
+            after={"status": endpoint.status, **({"comment": comment} if comment else {})},
         )
+        record_connection_event(user, endpoint, f"{decision}ed", comment)
         changed.append(endpoint)
     return changed
 

@@ -19,6 +19,11 @@ urlpatterns = [
         name="connection_description",
     ),
     path(
+        "<uuid:pk>/connections/<uuid:endpoint_id>/history/",
+        views.ConnectionHistoryView.as_view(),
+        name="connection_history",
+    ),
+    path(
         "<uuid:pk>/connections/accept/",
         views.ConnectionDecisionView.as_view(decision="accept"),
         name="accept",
@@ -51,6 +56,11 @@ urlpatterns = [
     ),
     path("<uuid:pk>/ports/", views.ServicePortsView.as_view(), name="ports"),
     path("<uuid:pk>/tags/", views.ServiceTagsView.as_view(), name="tags"),
+    path(
+        "<uuid:pk>/notifications/",
+        views.ServiceNotificationsView.as_view(),
+        name="notifications",
+    ),
     path(
         "<uuid:pk>/tags/edit/",
         TagEditView.as_view(model=EndpointService, success_url_name="services:tags"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
+from console.notifications.views import NotificationsTabMixin
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -38,6 +39,7 @@ from console.ui.views import (
     Tab,
 )
 from endpoints.models import Endpoint
+from endpoints.views import connection_events
 
 from . import operations as ops
 from .backend_check import check_backend
@@ -163,6 +165,7 @@ TABS = (
     Tab("permissions", pgettext_lazy("tab", "Permissions"), "services:permissions"),
     Tab("ports", gettext_lazy("Port mappings"), "services:ports"),
     Tab("tags", gettext_lazy("Tags"), "services:tags"),
+    Tab("notifications", gettext_lazy("Notifications"), "services:notifications", APPROVE),
 )
 
 
@@ -348,6 +351,13 @@ class ServiceTagsView(TagsTabMixin, ServiceView):
     tag_edit_url_name = "services:tag_edit"
 
 
+class ServiceNotificationsView(NotificationsTabMixin, ServiceView):
+    """通知 (issue 11): subscriptions to the connections of this service."""
+
+    side = "service"
+    tab_url_name = "services:notifications"
+
+
 class DescriptionEditView(ServiceView):
     """编辑描述 of one row of a tab (a connection, a whitelist record): approvers and
     administrators. The form comes back with what was typed when refused."""
@@ -427,22 +437,58 @@ class PermissionDescriptionView(DescriptionEditView):
         ops.update_permission_description(self.request.user, self.object.pk, row.pk, description)
 
 
+def decided_ids(request: HttpRequest) -> list[str]:
+    """The connections a decision form names: one row's button (`row`), else the ticked ones."""
+    ids = request.POST.getlist("row") or request.POST.getlist("endpoint")
+    return [i for i in ids if is_uuid(i)]
+
+
+def decided_message(decision: str, count: int) -> str:
+    if decision == "accept":
+        return ngettext(
+            "%(count)d connection accepted.", "%(count)d connections accepted.", count
+        ) % {"count": count}
+    return ngettext("%(count)d connection rejected.", "%(count)d connections rejected.", count) % {
+        "count": count
+    }
+
+
 class ConnectionDecisionView(OperationView):
-    """接受 / 拒绝 one or the ticked connections (S8)."""
+    """接受 / 拒绝 one or the ticked connections (S8), with an optional 审批意见 (issue 11)."""
 
     success_url_name = "services:connections"
     decision = "accept"
 
     def perform(self, pk) -> str:
-        ids = [i for i in self.request.POST.getlist("endpoint") if is_uuid(i)]
-        changed = ops.decide_connections(self.request.user, pk, ids, self.decision)
-        if self.decision == "accept":
-            return ngettext(
-                "%(count)d connection accepted.", "%(count)d connections accepted.", len(changed)
-            ) % {"count": len(changed)}
-        return ngettext(
-            "%(count)d connection rejected.", "%(count)d connections rejected.", len(changed)
-        ) % {"count": len(changed)}
+        changed = ops.decide_connections(
+            self.request.user,
+            pk,
+            decided_ids(self.request),
+            self.decision,
+            self.request.POST.get("comment", ""),
+        )
+        return decided_message(self.decision, len(changed))
+
+
+class ConnectionHistoryView(ServiceView):
+    """连接记录 of one connection, from 连接管理 (issue 11): approvers and administrators. The
+    same events the consumer reads on its endpoint; the provider's own note stays in 连接管理."""
+
+    action = APPROVE
+    template_name = "services/connection_history.html"
+
+    def get(self, request: HttpRequest, pk, endpoint_id) -> HttpResponse:
+        endpoint = get_object_or_404(
+            Endpoint.objects.restrict(request.user, APPROVE).select_related("project__account"),
+            service=self.object,
+            pk=endpoint_id,
+        )
+        context = {
+            "object": self.object,
+            "endpoint": endpoint,
+            "events": connection_events(request.user, endpoint),
+        }
+        return render_page_or_partial(request, self.template_name, "#modal", context)
 
 
 class PermissionsRemoveView(OperationView):
@@ -498,6 +544,7 @@ class RejectConfirmView(ConfirmView, ServiceView):
 
     def get_confirm_context(self) -> dict:
         ids = [i for i in self.request.GET.getlist("endpoint") if is_uuid(i)]
+        comment = self.request.GET.get("comment", "")[: ops.MAX_DECISION_COMMENT]
         endpoints = list(
             Endpoint.objects.restrict(self.request.user, APPROVE)
             .filter(service=self.object, pk__in=ids)
@@ -512,6 +559,7 @@ class RejectConfirmView(ConfirmView, ServiceView):
             "action": reverse("services:reject", args=[self.object.pk]),
             "values": [("endpoint", str(e.pk)) for e in endpoints],
             "next": reverse("services:connections", args=[self.object.pk]),
+            "comment_field": {"value": comment, "max": ops.MAX_DECISION_COMMENT},
         }
 
 

@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "endpoint.edit": _("Endpoint edited"),
     "endpoint.policy.update": _("Endpoint policy saved"),
     "endpoint.policy.delete": _("Endpoint policy deleted"),
+    "notification.subscribe": _("Notification subscription added"),
+    "notification.unsubscribe": _("Notification subscription deleted"),
     "tag.add": _("Tag added"),
     "tag.edit": _("Tag edited"),
     "tag.delete": _("Tag deleted"),

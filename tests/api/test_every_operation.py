@@ -135,7 +135,12 @@ def test_every_sdk_operation_answers_for_real(sdk):
     )
     sid = created.id
     assert created.description == "the shop"
-    assert b.list_endpoint_service(ListEndpointServiceRequest(endpoint_service_name="shop")).total_count == 1
+    assert (
+        b.list_endpoint_service(
+            ListEndpointServiceRequest(endpoint_service_name="shop")
+        ).total_count
+        == 1
+    )
     updated = b.update_endpoint_service(
         UpdateEndpointServiceRequest(
             vpc_endpoint_service_id=sid,

@@ -35,7 +35,7 @@ def test_tenants_get_403_on_operator_pages(login, name, username):
 def test_accounts_with_their_usage(login, demo_data, django_assert_num_queries):
     client = login("operator")
     client.get(reverse("operator:accounts"))
-    with django_assert_num_queries(4):  # session, user, roles, accounts with their counts
+    with django_assert_num_queries(5):  # session, user, roles (the inbox entry), projects, accounts
         page = html(client.get(reverse("operator:accounts")))
     assert (
         "tenant-a" in page and "tenant-b" in page and project("tenant-a").account.domain_id in page

@@ -1,0 +1,185 @@
+"""待审批连接 (issue 11): the approver's inbox of connections waiting for a decision, across
+the account's services and regions, and the left navigation's badge counting them."""
+
+from __future__ import annotations
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from console.tenancy.models import Region
+from console.tenancy.querysets import APPROVE, allowed_project_ids
+from console.ui.tables import BaseTable
+from console.ui.urls import safe_next
+from console.ui.views import ObjectListView
+from endpoints.models import Endpoint, EndpointStatus
+
+from . import operations as ops
+from .models import EndpointService
+from .views import decided_ids, decided_message
+
+SELECT = {"class": "form-select"}
+
+
+def may_approve(user) -> bool:
+    """Approvers and administrators somewhere (operators: of the platform's projects)."""
+    return user.is_authenticated and bool(allowed_project_ids(user, APPROVE))
+
+
+def pending_connections(user):
+    """Connections waiting for this user's decision, in every region."""
+    return Endpoint.objects.restrict(user, APPROVE).filter(status=EndpointStatus.PENDING)
+
+
+def inbox_link(request) -> dict:
+    """Context processor: whether the left navigation shows 待审批连接 (no query of its own:
+    the user's roles are read once per request and cached)."""
+    user = getattr(request, "user", None)
+    return {"show_inbox": bool(user and may_approve(user))}
+
+
+class ApproversOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not may_approve(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InboxFilterSet(django_filters.FilterSet):
+    service = django_filters.ModelChoiceFilter(
+        queryset=EndpointService.objects.none(),
+        label=_("Endpoint service"),
+        empty_label=_("All services"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    region = django_filters.ModelChoiceFilter(
+        field_name="service__project__region",
+        queryset=Region.objects.none(),
+        label=_("Region"),
+        empty_label=_("All regions"),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = ["service", "region"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
+        self.filters["service"].queryset = EndpointService.objects.restrict(user, APPROVE).order_by(
+            "service_name"
+        )
+        self.filters["region"].queryset = Region.objects.restrict(user, APPROVE).order_by("code")
+
+
+class InboxTable(BaseTable):
+    select = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"aria-label": _("Select all"), "data-select-all": "endpoint"},
+            "td__input": {
+                "name": "endpoint",
+                "form": "inbox-form",
+                "aria-label": lambda record: _("Select %(id)s") % {"id": record.pk},
+            },
+        },
+    )
+    id = tables.Column(
+        verbose_name=_("Endpoint ID"),
+        orderable=False,
+        attrs={"td": {"class": "font-monospace small"}},
+    )
+    service = tables.Column(
+        accessor="service__service_name",
+        verbose_name=_("Endpoint service"),
+        linkify=("services:connections", [tables.A("service_id")]),
+        attrs={"td": {"class": "text-break"}},
+    )
+    region = tables.Column(accessor="service__project__region__name", verbose_name=_("Region"))
+    consumer = tables.TemplateColumn(
+        '{{ record.project.account.name }}<div class="font-monospace small text-body-secondary">'
+        "{{ record.project.account.domain_id }}</div>",
+        order_by="project__account__name",
+        verbose_name=_("Consumer account"),
+    )
+    vpc_id = tables.Column(
+        verbose_name=_("Consumer VPC ID"),
+        orderable=False,
+        attrs={"td": {"class": "font-monospace small"}},
+    )
+    packet_id = tables.Column(verbose_name=_("Packet identifier"))
+    created_at = tables.DateTimeColumn(
+        verbose_name=_("Waiting since"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
+    )
+    actions = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name=_("Operation"),
+        attrs={"td": {"class": "nowrap"}},
+    )
+
+    class Meta(BaseTable.Meta):
+        model = None
+        order_by = "created_at"
+        empty_text = _("No connection is waiting for your decision.")
+
+    def render_actions(self, record):
+        return render_to_string("services/_inbox_actions.html", {"endpoint": record})
+
+
+class InboxView(ApproversOnlyMixin, ObjectListView):
+    """The page: every pending connection to the user's services, oldest first."""
+
+    filterset_class = InboxFilterSet
+    table_class = InboxTable
+    template_name = "services/inbox.html"
+    title = _("Pending connections")
+
+    def get_queryset(self):
+        return pending_connections(self.request.user).select_related(
+            "service__project__region", "project__account"
+        )
+
+
+class InboxDecisionView(ApproversOnlyMixin, View):
+    """接受 / 拒绝 one row or the ticked rows of the inbox, with an optional 审批意见."""
+
+    http_method_names = ["post"]
+    decision = "accept"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            changed = ops.decide_pending(
+                request.user, decided_ids(request), self.decision, request.POST.get("comment", "")
+            )
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, decided_message(self.decision, len(changed)))
+        return HttpResponseRedirect(safe_next(request, reverse("inbox")))
+
+
+class InboxBadgeView(ApproversOnlyMixin, View):
+    """The navigation's badge, polled by htmx: one COUNT query."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        count = pending_connections(request.user).count()
+        return render(request, "services/_inbox_badge.html", {"inbox_count": count})
+
+
+urlpatterns = [
+    path("", InboxView.as_view(), name="inbox"),
+    path("accept/", InboxDecisionView.as_view(decision="accept"), name="inbox_accept"),
+    path("reject/", InboxDecisionView.as_view(decision="reject"), name="inbox_reject"),
+    path("badge/", InboxBadgeView.as_view(), name="inbox_badge"),
+]
