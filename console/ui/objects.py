@@ -18,6 +18,11 @@ def get_object_for(user, queryset: models.QuerySet, action: str = VIEW, **lookup
     try:
         return queryset.restrict(user, action).get(**lookup)
     except queryset.model.DoesNotExist:
-        if action != VIEW and queryset.restrict(user, VIEW).filter(**lookup).exists():
-            raise PermissionDenied from None
+        if action != VIEW:
+            visible = queryset.restrict(user, VIEW).filter(**lookup)
+            # Only asking whether it exists: no lock (PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer joins a two-sided scope makes).
+            visible.query.select_for_update = False
+            if visible.exists():
+                raise PermissionDenied from None
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
