@@ -611,7 +611,12 @@ def describe_connections(user, service_id, descriptions: dict) -> list[Endpoint]
         service = _locked_service(user, service_id, APPROVE)
         if not descriptions:
             raise ValidationError(_("Give at least one connection."))
-        ids = {str(k) for k in descriptions}
+        # One spelling per ID (an upper-case or unhyphenated UUID finds the same endpoint).
+        descriptions = {
+            str(uuid.UUID(str(k))) if is_uuid(str(k)) else str(k): v
+            for k, v in descriptions.items()
+        }
+        ids = set(descriptions)
         texts, errors = {}, {}
         for row, (endpoint_id, text) in enumerate(descriptions.items()):
             try:

@@ -114,7 +114,8 @@ def test_every_sdk_operation_answers_for_real(sdk):
 
     # Versions and quotas.
     assert [v.id for v in a.list_version_details(ListVersionDetailsRequest()).versions] == ["v1"]
-    assert a.list_specified_version_details(ListSpecifiedVersionDetailsRequest(version="v1"))
+    specified = a.list_specified_version_details(ListSpecifiedVersionDetailsRequest(version="v1"))
+    assert specified.version.id == "v1" and specified.version.status == "CURRENT"
     before = b.list_quota_details(ListQuotaDetailsRequest(type="endpoint_service"))
     assert [r.used for r in before.quotas.resources] == [0]
 

@@ -185,6 +185,16 @@ def test_approvers_describe_connections(web):
     assert endpoint.connection_description == "team shop"
 
 
+def test_an_upper_case_or_unhyphenated_endpoint_id_is_the_same_connection(web):
+    """A valid UUID in another spelling used to find the endpoint, then raise a KeyError (a
+    500 through the API's PUT …/connections/description): review of issue 10."""
+    endpoint = accepted(web)
+    for spelling in (str(endpoint.pk).upper(), endpoint.pk.hex):
+        ops.describe_connections(user("a-approver"), web.pk, {spelling: f"via {spelling}"})
+        endpoint.refresh_from_db()
+        assert endpoint.connection_description == f"via {spelling}"
+
+
 # --- whitelist descriptions and removal --------------------------------------------------------
 
 
