@@ -24,6 +24,7 @@ from endpoints.models import Endpoint, EndpointStatus
 
 from . import operations as ops
 from .models import EndpointService
+from .tables import endpoint_select_column
 from .views import decided_ids, decided_message
 
 SELECT = {"class": "form-select"}
@@ -82,17 +83,7 @@ class InboxFilterSet(django_filters.FilterSet):
 
 
 class InboxTable(BaseTable):
-    select = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "th__input": {"aria-label": _("Select all"), "data-select-all": "endpoint"},
-            "td__input": {
-                "name": "endpoint",
-                "form": "inbox-form",
-                "aria-label": lambda record: _("Select %(id)s") % {"id": record.pk},
-            },
-        },
-    )
+    select = endpoint_select_column("inbox-form")
     id = tables.Column(
         verbose_name=_("Endpoint ID"),
         orderable=False,

@@ -50,20 +50,26 @@ class ServiceTable(BaseTable):
         )
 
 
-class ConnectionTable(BaseTable):
-    """连接管理 (table 3-3): endpoints seen from the service's side."""
-
-    select = tables.CheckBoxColumn(
+def endpoint_select_column(form_id: str) -> tables.CheckBoxColumn:
+    """The tick box of a connection row, submitted with the form `form_id` as `endpoint`
+    (连接管理 and the inbox)."""
+    return tables.CheckBoxColumn(
         accessor="pk",
         attrs={
             "th__input": {"aria-label": _("Select all"), "data-select-all": "endpoint"},
             "td__input": {
                 "name": "endpoint",
-                "form": "connections-form",
+                "form": form_id,
                 "aria-label": lambda record: _("Select %(id)s") % {"id": record.pk},
             },
         },
     )
+
+
+class ConnectionTable(BaseTable):
+    """连接管理 (table 3-3): endpoints seen from the service's side."""
+
+    select = endpoint_select_column("connections-form")
     id = tables.Column(
         verbose_name=_("Endpoint ID"), attrs={"td": {"class": "font-monospace small"}}
     )
