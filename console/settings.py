@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
-    "formtools",
     "django_tasks_db",
     "axes",  # before console.tenancy: its failed-login receiver reads what axes decided
     "console.tenancy",

@@ -1,13 +1,20 @@
 import uuid
 
+from crispy_bootstrap5.bootstrap5 import Switch
+from crispy_forms.bootstrap import FieldWithButtons, InlineRadios, StrictButton
+from crispy_forms.layout import HTML, Div, Field
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.forms.utils import flatatt
+from django.urls import reverse_lazy
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from console.network.models import VPC, RouteTable, Subnet
 from console.tenancy.querysets import CHANGE
-from console.ui.forms import cleaned_or_none, is_uuid
-from services.forms import SELECT, VPCChoiceField
+from console.ui.forms import cleaned_or_none, form_helper, is_uuid
+from services.forms import VPCChoiceField
 from services.models import EndpointService, ServiceType
 from services.operations import MAX_DESCRIPTION
 
@@ -15,6 +22,58 @@ from .operations import connectable_services, find_service
 from .policy import load_json, parse_whitelist_text, policy_text
 
 CLOUD, BY_NAME = "cloud", "name"
+
+# A choice that changes other fields re-renders the wizard's fields in place (htmx).
+REFRESH = {
+    "hx_include": "closest form",
+    "hx_target": "#endpoint-form-fields",
+    "hx_select": "#endpoint-form-fields",
+    "hx_swap": "outerHTML",
+}
+CREATE_URL = reverse_lazy("endpoints:create")
+ON_CHANGE = {"hx_get": CREATE_URL, "hx_trigger": "change", **REFRESH}
+
+
+def hx(**attrs) -> str:
+    """htmx attributes (hx_get=... -> hx-get="...") for a control a template writes itself."""
+    return flatatt({name.replace("_", "-"): str(value) for name, value in attrs.items()})
+
+
+class ServicePicker(Field):
+    """选择服务 (figure 4-1): the region's cloud services as a table of radios, with the type
+    filter, the name search with 搜索 and 清除, and 当前选择."""
+
+    template = "endpoints/_service_picker.html"
+
+    def __init__(self, name, *buttons, **kwargs):
+        super().__init__(name, **kwargs)
+        self.buttons = buttons
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {
+            **(extra_context or {}),
+            "buttons": format_html_join(
+                "", "{}", ((b.render(form, context, template_pack),) for b in self.buttons)
+            ),
+            "on_change": hx(**ON_CHANGE),
+            "on_input": hx(**{**ON_CHANGE, "hx_trigger": "input changed delay:400ms"}),
+        }
+        return super().render(form, context, template_pack, extra_context, **kwargs)
+
+
+def refresh_button(label, action: str, css_class: str = "btn-outline-primary") -> StrictButton:
+    """A submit button of the wizard that re-renders its fields (验证, 搜索, 清除); without
+    JavaScript it posts the whole form with `_action`."""
+    return StrictButton(
+        label,
+        type="submit",
+        name="_action",
+        value=action,
+        formnovalidate="",
+        css_class=css_class,
+        hx_post=CREATE_URL,
+        **REFRESH,
+    )
 
 
 class EndpointForm(forms.Form):
@@ -24,33 +83,29 @@ class EndpointForm(forms.Form):
         label=_("Service category"),
         choices=[(CLOUD, _("Cloud service")), (BY_NAME, _("Find a service by name"))],
         initial=CLOUD,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
-    service = forms.ChoiceField(label=_("Service"), required=False, widget=forms.RadioSelect)
+    service = forms.ChoiceField(label=_("Select service"), required=False, widget=forms.RadioSelect)
     service_name = forms.CharField(
-        label=_("Service name"),
+        label=pgettext_lazy("find a service by name", "Service name"),
         required=False,
         max_length=128,
+        help_text=_("The full name of the service, as its owner gives it: {region}.{name}.{id}."),
         widget=forms.TextInput(
             attrs={
-                "class": "form-control font-monospace",
+                "class": "font-monospace",
                 "autocomplete": "off",
                 "placeholder": "cn-gzt.name.00000000-0000-0000-0000-000000000000",
             }
         ),
     )
     private_dns = forms.BooleanField(
-        label=_("Private domain name"),
+        label=_("Create a private domain name"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text=_("Reach the endpoint by a domain name as well as by its node IP."),
     )
-    vpc = VPCChoiceField(
-        label=_("VPC"),
-        queryset=VPC.objects.none(),
-        empty_label=_("Choose a VPC"),
-        widget=forms.Select(attrs=SELECT),
-    )
-    subnet = forms.ChoiceField(label=_("Subnet"), required=False, widget=forms.Select(attrs=SELECT))
+    vpc = VPCChoiceField(label=_("VPC"), queryset=VPC.objects.none(), empty_label=_("Choose a VPC"))
+    subnet = forms.ChoiceField(label=_("Subnet"), required=False)
     route_tables = forms.MultipleChoiceField(
         label=_("Route tables"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -59,7 +114,7 @@ class EndpointForm(forms.Form):
         required=False,
         max_length=MAX_DESCRIPTION,
         help_text=_("Optional. At most 512 characters, without < or >."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     request_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -88,6 +143,39 @@ class EndpointForm(forms.Form):
             else RouteTable.objects.none()
         )
         self.fields["route_tables"].choices = [(str(t.pk), t.name) for t in tables]
+        self.helper = form_helper(*self._layout())
+
+    def _layout(self) -> list:
+        """The fields this state of the wizard shows, in the manual's order (figure 4-1)."""
+        if self._value("category") == BY_NAME:
+            service = [
+                FieldWithButtons("service_name", refresh_button(_("Verify"), "verify")),
+                HTML('{% include "endpoints/_verify_result.html" %}'),
+            ]
+        else:
+            service = [
+                ServicePicker(
+                    "service",
+                    refresh_button(_("Search"), "search", "btn-sm btn-outline-primary"),
+                    refresh_button(_("Clear"), "clear", "btn-sm btn-outline-secondary"),
+                )
+            ]
+        chosen = self.chosen_service
+        if chosen is not None and chosen.service_type == ServiceType.GATEWAY:
+            self.fields["route_tables"].help_text = _(
+                "A route for %(prefix)s to the endpoint is added to each chosen route table."
+            ) % {"prefix": chosen.route_prefix}
+            network = ["route_tables"]
+        else:
+            network = ["subnet"]
+        return [
+            Div(InlineRadios("category"), **ON_CHANGE),  # a radio's change bubbles up here
+            *service,
+            *(["private_dns"] if chosen is not None and not self.is_gateway else []),
+            Field("vpc", template="endpoints/_vpc_field.html", **ON_CHANGE),
+            *network,
+            "description",
+        ]
 
     def _value(self, name):
         return self.data.get(name) if self.is_bound else self.initial.get(name)
@@ -145,9 +233,6 @@ class EndpointForm(forms.Form):
         }
 
 
-SWITCH = {"class": "form-check-input", "role": "switch"}
-
-
 class EndpointEditForm(forms.Form):
     """修改: what can change after creation, by the endpoint's type; the operation checks it
     all again (update_endpoint)."""
@@ -159,7 +244,7 @@ class EndpointEditForm(forms.Form):
         help_text=_(
             "The service's route is added to each ticked table and removed from the others."
         ),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     private_dns = forms.BooleanField(
         label=_("Private domain name"),
@@ -167,13 +252,11 @@ class EndpointEditForm(forms.Form):
         help_text=_(
             "On: a name in the VPC's private zone resolves to the node IP. Off: the name is removed."
         ),
-        widget=forms.CheckboxInput(attrs=SWITCH),
     )
     enable_whitelist = forms.BooleanField(
         label=pgettext_lazy("endpoint", "Access control"),
         required=False,
         help_text=_("On: only the sources on the whitelist below can use the endpoint."),
-        widget=forms.CheckboxInput(attrs=SWITCH),
     )
     whitelist = forms.CharField(
         label=pgettext_lazy("endpoint", "Whitelist"),
@@ -181,11 +264,7 @@ class EndpointEditForm(forms.Form):
         max_length=2000,
         help_text=_("One IPv4 address or CIDR block per line, e.g. 192.168.0.0/24. At most 20."),
         widget=forms.Textarea(
-            attrs={
-                "class": "form-control font-monospace",
-                "rows": 4,
-                "placeholder": "192.168.0.0/24",
-            }
+            attrs={"class": "font-monospace", "rows": 4, "placeholder": "192.168.0.0/24"}
         ),
     )
 
@@ -204,8 +283,15 @@ class EndpointEditForm(forms.Form):
                 del self.fields[name]
             tables = RouteTable.objects.restrict(user, CHANGE).filter(vpc=endpoint.vpc_id)
             self.fields["route_tables"].choices = [(str(t.pk), t.name) for t in tables]
+            self.fields["route_tables"].help_text = _(
+                "A route for %(prefix)s to the endpoint is added to each ticked route table and "
+                "removed from the others."
+            ) % {"prefix": endpoint.service.route_prefix}
+            layout = ("description", "route_tables")
         else:
             del self.fields["route_tables"]
+            layout = ("description", Switch("private_dns"), Switch("enable_whitelist"), "whitelist")
+        self.helper = form_helper(*layout)
 
     def changes(self) -> dict:
         """update_endpoint()'s arguments from the cleaned form."""
@@ -227,13 +313,14 @@ class PolicyForm(forms.Form):
             'A list of statements: {"Effect": "Allow" or "Deny", "Action": [...], '
             '"Resource": [...]}, with "Condition" and "Sid" if needed.'
         ),
-        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 14}),
+        widget=forms.Textarea(attrs={"class": "font-monospace", "rows": 14}),
     )
 
     def __init__(self, *args, endpoint=None, **kwargs):
         if not args and endpoint is not None:
             kwargs["initial"] = {"policy_statement": policy_text(endpoint.policy_statement)}
         super().__init__(*args, **kwargs)
+        self.helper = form_helper("policy_statement", horizontal=False)
 
     def clean_policy_statement(self):
         value = load_json(self.cleaned_data["policy_statement"])

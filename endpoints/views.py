@@ -20,7 +20,7 @@ from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
 from console.tags.models import MAX_TAGS
 from console.tags.views import TagsTabMixin, predefined_tags
-from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT
+from console.tenancy.querysets import APPROVE, CHANGE, SUPPORT, VIEW
 from console.ui.forms import (
     add_formset_row,
     apply_errors,
@@ -39,7 +39,7 @@ from console.ui.views import (
     OperationView,
     Tab,
 )
-from services.models import ServiceType
+from services.models import EndpointService, ServiceType
 
 from . import operations as ops
 from .filters import EndpointFilterSet
@@ -128,6 +128,9 @@ class EndpointCreateView(CreateInProjectMixin, View):
             data = add_formset_row(data, "tags", MAX_TAGS)
         elif action.startswith("remove_tag-"):
             data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS)
+        elif action == "clear":  # 清除: the cloud services' type filter and name search
+            data = data.copy()
+            data["service_type"] = data["q"] = ""
         form, tags = self.forms(data)
         if action == "verify":
             # 验证: 已找到服务 or 未找到服务, the same for "missing" and "not yours to see".
@@ -244,6 +247,10 @@ class EndpointDetailView(EndpointView):
             "route_tables": list(endpoint.route_tables.all()),
             "max_connections": MAX_CONNECTIONS,
             "is_dns": endpoint.service.is_system and endpoint.service.name == "dns",
+            # The service's page, when this user may see it (a provider's is a 404 to others).
+            "service_visible": EndpointService.objects.restrict(self.request.user, VIEW)
+            .filter(pk=endpoint.service_id)
+            .exists(),
             "route_network": ipaddress.ip_network(endpoint.service.route_prefix)
             if endpoint.service.route_prefix
             else None,

@@ -1,8 +1,10 @@
 import re
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from console.ui.forms import form_helper
 from endpoints.models import ConnectionEventKind
 
 from .operations import MAX_URL
@@ -22,22 +24,26 @@ class SubscriptionForm(forms.Form):
         required=False,
         max_length=MAX_URL,
         help_text=_("An http:// or https:// URL that receives a signed JSON POST per event."),
-        widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://"}),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     emails = forms.CharField(
         label=_("Email"),
         required=False,
         max_length=2000,
         help_text=_("One or more addresses, separated by commas or new lines."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=EVENT_CHOICES,
         initial=[value for value, _label in EVENT_CHOICES],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one of the events.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("url", "emails", InlineCheckboxes("events"))
 
     def clean_emails(self) -> list[str]:
         return [e for e in re.split(r"[\s,;，；]+", self.cleaned_data["emails"]) if e]

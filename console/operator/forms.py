@@ -1,45 +1,41 @@
 import re
 
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from console.tenancy.models import Region
+from console.ui.forms import CHOOSE_ONE, form_helper
 from services.models import ServiceType
 from services.operations import Port
-
-CONTROL = {"class": "form-control"}
 
 
 class SystemServiceForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        empty_label=CHOOSE_ONE,
     )
     name = forms.CharField(
         label=_("Name"),
         max_length=16,
         help_text=_("Such as obs or dns."),
-        widget=forms.TextInput(attrs=CONTROL),
     )
     service_type = forms.ChoiceField(
         label=_("Service type"),
         choices=ServiceType.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     description = forms.CharField(
         label=_("Description"),
         max_length=255,
         required=False,
-        widget=forms.TextInput(attrs=CONTROL),
     )
     route_prefix = forms.CharField(
         label=_("Route prefix"),
         max_length=43,
         required=False,
         help_text=_("Gateway services: the prefix endpoints route, such as 100.125.0.0/16."),
-        widget=forms.TextInput(attrs=CONTROL),
     )
     port_mappings = forms.CharField(
         label=_("Port mappings"),
@@ -47,8 +43,13 @@ class SystemServiceForm(forms.Form):
         help_text=_(
             "Interface services: protocol service-port:terminal-port, comma-separated, such as UDP 53:53, TCP 53:53."
         ),
-        widget=forms.TextInput(attrs=CONTROL),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Row(*(Column(name, css_class="col-md-4") for name in self.fields)), horizontal=False
+        )
 
     def clean_port_mappings(self):
         text = self.cleaned_data["port_mappings"]

@@ -1,7 +1,9 @@
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from console.tenancy.models import Account, Region
+from console.ui.forms import CHOOSE_ONE, form_helper
 
 from .limits import DEFAULT_LIMITS, RESOURCE_LABELS
 
@@ -9,22 +11,11 @@ RESOURCES = [(key, RESOURCE_LABELS[key]) for key in DEFAULT_LIMITS]
 
 
 class QuotaRequestForm(forms.Form):
-    project_id = forms.ChoiceField(
-        label=_("Region"), widget=forms.Select(attrs={"class": "form-select"})
-    )
-    resource = forms.ChoiceField(
-        label=_("Resource"), choices=RESOURCES, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    wanted = forms.IntegerField(
-        label=_("Wanted quota"),
-        min_value=1,
-        max_value=100000,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
+    project_id = forms.ChoiceField(label=_("Region"))
+    resource = forms.ChoiceField(label=_("Resource"), choices=RESOURCES)
+    wanted = forms.IntegerField(label=_("Wanted quota"), min_value=1, max_value=100000)
     reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, projects, **kwargs):
@@ -32,6 +23,16 @@ class QuotaRequestForm(forms.Form):
         self.fields["project_id"].choices = [
             (p.project_id, f"{p.region.name} ({p.region.code})") for p in projects
         ]
+        self.helper = form_helper(
+            Row(
+                *(
+                    Column(name, css_class="col-md-4")
+                    for name in ("project_id", "resource", "wanted")
+                )
+            ),
+            "reason",
+            horizontal=False,
+        )
 
 
 class DecisionForm(forms.Form):
@@ -47,19 +48,14 @@ class QuotaLimitForm(forms.Form):
     account = forms.ModelChoiceField(
         label=_("Account"),
         queryset=Account.objects.filter(is_platform=False),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        empty_label=CHOOSE_ONE,
     )
     region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("Region"), queryset=Region.objects.all(), empty_label=CHOOSE_ONE
     )
-    resource = forms.ChoiceField(
-        label=_("Resource"), choices=RESOURCES, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    limit = forms.IntegerField(
-        label=_("Quota"),
-        min_value=0,
-        max_value=100000,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
+    resource = forms.ChoiceField(label=_("Resource"), choices=RESOURCES)
+    limit = forms.IntegerField(label=_("Quota"), min_value=0, max_value=100000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Row(*(Column(name) for name in self.fields)), horizontal=False)

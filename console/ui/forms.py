@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 import uuid
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 ID_RE = re.compile(r"[0-9]{1,18}")
+
+# The empty choice of a select, in the manual's words (Django's own "- Select an option -"
+# has no zh-hans translation).
+CHOOSE_ONE = gettext_lazy("Choose one")
 
 
 def parse_ids(values) -> list[int]:
@@ -154,3 +160,20 @@ def refuse_json_constant(name: str):
     """json.loads(..., parse_constant=this): NaN and Infinity are not JSON, and PostgreSQL's
     jsonb refuses them (a 500 there), so they are refused as bad JSON everywhere."""
     raise ValueError(f"{name} is not a JSON number")
+
+
+def form_helper(*fields, horizontal: bool = True, **attrs) -> FormHelper:
+    """A crispy FormHelper for a form whose <form> tag and csrf token the template writes:
+    the layout's fields (crispy layout objects or names), labels beside the fields when
+    `horizontal`, and `attrs` (helper settings such as form_show_labels) as given."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if horizontal:
+        helper.form_class = "form-horizontal"
+        helper.label_class = "col-sm-2 fw-semibold"
+        helper.field_class = "col-sm-10"
+    for name, value in attrs.items():
+        setattr(helper, name, value)
+    helper.layout = Layout(*fields)
+    return helper

@@ -62,11 +62,11 @@ def open_create_wizard(page: Page) -> None:
     page.wait_for_load_state()  # htmx is ready to refresh the fields
     page.get_by_role("radio", name="按名称查找服务").check()
     refreshed(page)
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_be_visible()
+    expect(page.get_by_role("textbox", name="服务名称")).to_be_visible()
 
 
 def verify(page: Page, name: str):
-    page.get_by_role("textbox", name="终端节点服务名称").fill(name)
+    page.get_by_role("textbox", name="服务名称").fill(name)
     page.get_by_role("button", name="验证").click()
     refreshed(page)
     return page.get_by_role("alert").and_(page.get_by_test_id("verify-result"))
@@ -177,7 +177,7 @@ def test_off_the_whitelist_the_service_is_not_found(log_in):
     assert result.inner_text().strip() == refused
 
     # Going on regardless is refused as well: nothing is created.
-    page.get_by_role("textbox", name="终端节点服务名称").fill(service_name)
+    page.get_by_role("textbox", name="服务名称").fill(service_name)
     page.get_by_role("combobox", name="虚拟私有云").select_option(label=VPC_B)
     refreshed(page)
     subnet = page.get_by_role("combobox", name="子网")
@@ -186,4 +186,4 @@ def test_off_the_whitelist_the_service_is_not_found(log_in):
     page.get_by_role("button", name="立即创建").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("创建终端节点")
     expect(page.locator("#endpoint-form-fields")).to_contain_text("未找到服务")
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_have_value(service_name)
+    expect(page.get_by_role("textbox", name="服务名称")).to_have_value(service_name)

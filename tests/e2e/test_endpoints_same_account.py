@@ -44,11 +44,11 @@ def find_by_name(page: Page) -> None:
     page.get_by_role("radio", name="按名称查找服务").check()
     refreshed(page)
     # The name field replaces the cloud-service table over htmx.
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_be_visible()
+    expect(page.get_by_role("textbox", name="服务名称")).to_be_visible()
 
 
 def verify(page: Page, name: str):
-    page.get_by_role("textbox", name="终端节点服务名称").fill(name)
+    page.get_by_role("textbox", name="服务名称").fill(name)
     page.get_by_role("button", name="验证").click()
     refreshed(page)
     return page.get_by_role("alert").and_(page.get_by_test_id("verify-result"))
@@ -88,7 +88,7 @@ def test_same_account_endpoint_walkthrough(log_in):
     expect(page.get_by_role("group", name="路由表")).to_have_count(0)
     choose_vpc_and_subnet(page)
     # Choosing the VPC re-rendered the fields: what was typed and ticked is still there.
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_have_value(service_name)
+    expect(page.get_by_role("textbox", name="服务名称")).to_have_value(service_name)
     expect(page.get_by_role("checkbox", name="创建内网域名")).to_be_checked()
     page.get_by_role("button", name="立即创建").click()
 
@@ -107,7 +107,7 @@ def test_same_account_endpoint_walkthrough(log_in):
     expect(page.get_by_role("heading", level=1)).to_have_text("创建终端节点")
     page.wait_for_load_state()
     expect(page.get_by_role("radio", name="按名称查找服务")).to_be_checked()
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_have_value(service_name)
+    expect(page.get_by_role("textbox", name="服务名称")).to_have_value(service_name)
     expect(page.get_by_role("checkbox", name="创建内网域名")).to_be_checked()
     expect(page.get_by_role("combobox", name="虚拟私有云").locator("option:checked")).to_have_text(
         VPC
@@ -184,5 +184,5 @@ def test_verify_with_a_made_up_name_answers_not_found(log_in):
     expect(result).to_contain_text("未找到服务")
     expect(result).not_to_contain_text("已找到服务")
     # What was typed stays, and no service-specific choices appear.
-    expect(page.get_by_role("textbox", name="终端节点服务名称")).to_have_value(made_up)
+    expect(page.get_by_role("textbox", name="服务名称")).to_have_value(made_up)
     expect(page.get_by_role("checkbox", name="创建内网域名")).to_have_count(0)

@@ -37,7 +37,7 @@ def test_a_refused_name_is_announced_on_the_name_field(log_in):
     open_create_wizard(page)
     page.get_by_role("radio", name="按名称查找服务").check()
     refreshed(page)
-    name = page.get_by_role("textbox", name="终端节点服务名称")
+    name = page.get_by_role("textbox", name="服务名称")
     made_up = f"cn-gzt.nothing.{uuid.uuid4()}"
     name.fill(made_up)
     choose_vpc(page)
@@ -48,7 +48,7 @@ def test_a_refused_name_is_announced_on_the_name_field(log_in):
 
     # Still the form, the name as typed, and the refusal next to it...
     expect(page.get_by_role("heading", level=1)).to_have_text("创建终端节点")
-    name = page.get_by_role("textbox", name="终端节点服务名称")
+    name = page.get_by_role("textbox", name="服务名称")
     expect(name).to_have_value(made_up)
     expect(page.locator("#endpoint-form-fields")).to_contain_text(NOT_FOUND)
     # ...and on the field itself, for a screen reader.

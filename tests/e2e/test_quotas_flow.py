@@ -95,10 +95,10 @@ def request_form(page: Page) -> Locator:
 
 def ask_for_quota(page: Page, resource: str, wanted: int, reason: str) -> None:
     form = request_form(page)
-    form.get_by_label("区域", exact=True).select_option(label=REGION_CHOICE)
-    form.get_by_label("资源", exact=True).select_option(label=resource)
-    form.get_by_label("需要的配额值", exact=True).fill(str(wanted))
-    form.get_by_label("原因", exact=True).fill(reason)
+    form.get_by_label("区域*", exact=True).select_option(label=REGION_CHOICE)
+    form.get_by_label("资源*", exact=True).select_option(label=resource)
+    form.get_by_label("需要的配额值*", exact=True).fill(str(wanted))
+    form.get_by_label("原因*", exact=True).fill(reason)
     form.get_by_role("button", name="提交申请").click()
 
 
@@ -294,7 +294,7 @@ def test_a_request_below_the_current_quota_is_refused_at_the_field(log_in):
     ask_for_quota(page, "终端节点服务", 10, reason)
 
     form = request_form(page)
-    wanted = form.get_by_label("需要的配额值", exact=True)
+    wanted = form.get_by_label("需要的配额值*", exact=True)
     error = "请填写大于当前配额 20 的值。"
     expect(wanted).to_have_attribute("aria-invalid", "true")
     expect(wanted).to_have_class(re.compile(r"\bis-invalid\b"))
@@ -302,11 +302,11 @@ def test_a_request_below_the_current_quota_is_refused_at_the_field(log_in):
     expect(form.locator(".invalid-feedback")).to_have_text([error])
     # What was typed is still there, and nothing was sent.
     expect(wanted).to_have_value("10")
-    expect(form.get_by_label("原因", exact=True)).to_have_value(reason)
-    expect(form.get_by_label("区域", exact=True).locator("option:checked")).to_have_text(
+    expect(form.get_by_label("原因*", exact=True)).to_have_value(reason)
+    expect(form.get_by_label("区域*", exact=True).locator("option:checked")).to_have_text(
         REGION_CHOICE
     )
-    expect(form.get_by_label("资源", exact=True).locator("option:checked")).to_have_text(
+    expect(form.get_by_label("资源*", exact=True).locator("option:checked")).to_have_text(
         "终端节点服务"
     )
     expect(page.locator(".messages")).to_have_count(0)
