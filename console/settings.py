@@ -50,10 +50,11 @@ INSTALLED_APPS = [
     "console.quotas",
     "console.tags",
     "console.audit",
-    "console.notifications",
     "console.ui",
+    "console.demo",  # the demo data and manage.py seed_demo (no models)
     "services",
     "endpoints",
+    "notifications",  # subscriptions and deliveries of connection events (label "notifications")
     "api",
 ]
 

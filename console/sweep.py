@@ -3,12 +3,13 @@
 A worker killed mid-task leaves its task result "running" for ever and its row in 创建中 or
 删除中; a web process that dies between its commit and the enqueue leaves a row with no task
 at all. `sweep()` finds both and gives the row its task again, and prunes old task results.
-It also rejects, as the system, connections left pending longer than their service's
-待接受连接自动拒绝 days (issue 11). `manage.py reconcile` runs it once, or every minute with `--every 60` (as `make run` and the
-production units do).
+It also runs the other steps the resource apps registered (issue 12: console.registry), such
+as rejecting, as the system, connections left pending longer than their service's
+待接受连接自动拒绝 days (issue 11) and re-enqueuing overdue notifications. `manage.py reconcile`
+runs it once, or every minute with `--every 60` (as `make run` and the production units do).
 
 Re-running is safe: each task locks its row and skips it unless it is still in the state the
-task expects (services/tasks.py, endpoints/tasks.py), and a task killed half-way left
+task expects (each resource app's tasks.py), and a task killed half-way left
 nothing behind, since its work is one transaction that the dead connection rolled back.
 """
 
@@ -23,12 +24,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from console.notifications.tasks import due_deliveries  # webhooks/emails overdue a minute
-from endpoints.models import Endpoint, EndpointStatus
-from endpoints.tasks import finish_endpoint_deletion, provision_endpoint
-from services.models import EndpointService, ServiceStatus
-from services.operations import reject_overdue_connections
-from services.tasks import finish_deletion, provision_service
+from console.registry import registry
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +59,11 @@ def sweep(older_than: timedelta = LOST_AFTER, keep_results: timedelta = KEEP_RES
     now = timezone.now()
     swept = Swept(
         lost=fail_lost_tasks(now - older_than),
-        enqueued=enqueue_stuck(now - older_than) + due_deliveries(now - older_than),
+        enqueued=enqueue_stuck(now - older_than),
         pruned=prune_results(now - keep_results),
-        auto_rejected=reject_overdue_connections(now),
     )
+    for step in registry.ordered(registry.sweep_steps):  # the resource apps' own steps
+        setattr(swept, step.kind, getattr(swept, step.kind) + step.run(now, now - older_than))
     if swept.lost or swept.enqueued or swept.pruned or swept.auto_rejected:
         log.info("%s", swept)
     return swept
@@ -91,13 +88,9 @@ def fail_lost_tasks(started_before: datetime) -> int:
 
 def enqueue_stuck(updated_before: datetime) -> int:
     """Give a task to each row in 创建中/删除中 since before `updated_before` that has none
-    waiting or running (an enqueue lost with its web process, a task lost with its worker)."""
-    jobs = [
-        (EndpointService.objects.filter(status=ServiceStatus.CREATING), provision_service),
-        (EndpointService.objects.filter(status=ServiceStatus.DELETING), finish_deletion),
-        (Endpoint.objects.filter(status=EndpointStatus.CREATING), provision_endpoint),
-        (Endpoint.objects.filter(status=EndpointStatus.DELETING), finish_endpoint_deletion),
-    ]
+    waiting or running (an enqueue lost with its web process, a task lost with its worker).
+    The rows and their tasks are what the resource apps registered as `StuckRows`."""
+    jobs = [(entry.queryset(), entry.task) for entry in registry.ordered(registry.stuck_rows)]
     pending = pending_tasks()
     failing = failing_tasks()
     count = 0

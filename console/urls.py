@@ -40,7 +40,7 @@ urlpatterns = [
     path("endpoints/", include("endpoints.urls")),
     path("services/", include("services.urls")),
     path("tags/", include("console.tags.urls")),
-    path("notifications/", include("console.notifications.urls")),
+    path("notifications/", include("notifications.urls")),
     path("activity/", ActivityLogView.as_view(), name="activity"),
     path("inbox/", include("services.inbox")),  # 待审批连接 (issue 11)
     path("operations/", include("console.operator.urls")),

@@ -1,5 +1,5 @@
 """连接记录 (issue 11): one function writes every connection event, inside the operation's
-transaction; once it commits, the notifications go out (console/notifications)."""
+transaction; once it commits, the notifications go out (notifications/)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def record_connection_event(
     )
 
     def notify() -> None:
-        from console.notifications.dispatch import event_committed
+        from notifications.dispatch import event_committed
 
         event_committed(event.pk)
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
-from console.notifications.views import NotificationsTabMixin
 from console.quotas.limits import ENDPOINT
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -39,6 +38,7 @@ from console.ui.views import (
     OperationView,
     Tab,
 )
+from notifications.views import NotificationsTabMixin
 from services.models import EndpointService, ServiceType
 
 from . import operations as ops

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("Endpoint services")
+
+    def ready(self) -> None:
+        # What the shell (console/) runs for this app: help, sweep, quota, demo (issue 12).
+        from .registrations import register_all
+
+        register_all()

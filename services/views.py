@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
-from console.notifications.views import NotificationsTabMixin
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -40,6 +39,7 @@ from console.ui.views import (
 )
 from endpoints.models import Endpoint
 from endpoints.views import connection_events
+from notifications.views import NotificationsTabMixin
 
 from . import operations as ops
 from .backend_check import check_backend

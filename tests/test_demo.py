@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from console.demo import ENDPOINT_SOURCE_RANGE
+from console import demo
+from console.demo.data import ENDPOINT_SOURCE_RANGE
 from console.network import models as net
 from console.tenancy.models import Account, Membership, Project, Region, User
 
@@ -78,8 +79,9 @@ def test_two_regions_with_zones_and_one_default():
 def test_tenant_vpcs_overlap_between_accounts():
     """§5.3: endpoints work between VPCs whose CIDRs overlap, unlike peering."""
     call_command("seed_demo")
-    a = net.VPC.objects.get(project__account__name="tenant-a", project__region__code="cn-gzt")
-    b = net.VPC.objects.get(project__account__name="tenant-b", project__region__code="cn-gzt")
+    a = net.VPC.objects.get(project__account__name="tenant-a", name="vpc-638b")
+    b = net.VPC.objects.get(project__account__name="tenant-b", name="vpc-4e1c")
+    assert a.project.region.code == b.project.region.code == "cn-gzt"
     assert ipaddress.ip_network(a.cidr).overlaps(ipaddress.ip_network(b.cidr))
 
 
@@ -97,3 +99,23 @@ def test_one_backend_lacks_the_endpoint_source_rule_for_the_backend_check():
         project__account__name="tenant-a", project__region__code="cn-gzt"
     )
     assert {admits(s) for s in servers} == {True, False}
+
+
+def test_each_tenant_has_two_vpcs_with_a_subnet_in_every_region():
+    """§2.2: an endpoint in another VPC of the same account can be followed literally."""
+    call_command("seed_demo")
+    for project in Project.objects.exclude(account__is_platform=True):
+        vpcs = list(net.VPC.objects.filter(project=project))
+        assert len(vpcs) == 2, project
+        assert all(vpc.subnets.exists() for vpc in vpcs), project
+    assert Project.objects.filter(account__is_platform=False).count() == 4  # 2 tenants x 2 regions
+    first = net.VPC.objects.filter(
+        project__account__name="tenant-a", project__region__code="cn-gzt"
+    )
+    assert [vpc.name for vpc in first] == ["vpc-638b", "vpc-d5a2"]  # the first is offered first
+
+
+def test_seed_reports_what_the_resource_apps_built():
+    counts = demo.seed()
+    assert counts["vpcs"] == 8
+    assert counts["endpoint services"] == 5 and counts["endpoints"] == 2

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from console.registry import registry
+
 from . import views
 
 app_name = "operator"
@@ -8,5 +10,6 @@ urlpatterns = [
     path("accounts/", views.AccountsView.as_view(), name="accounts"),
     path("accounts/<int:pk>/keys/", views.AccountKeysView.as_view(), name="account_keys"),
     path("quota-requests/", views.QuotaRequestsView.as_view(), name="quota_requests"),
-    path("system-services/", views.SystemServicesView.as_view(), name="system_services"),
+    # pages the resource apps add (console.registry.OperatorPage), e.g. the cloud services
+    *(path(page.route, page.view, name=page.name) for page in registry.operator_pages.values()),
 ]

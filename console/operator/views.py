@@ -1,4 +1,7 @@
-"""运维管理: pages for platform operators only (T2, S1, S5, Q2). Anyone else gets 403."""
+"""运维管理: pages for platform operators only (T2, S1, S5, Q2). Anyone else gets 403.
+
+Resource apps add their own pages here through console.registry.OperatorPage (the cloud
+services of §1.6.1: services/system_services.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +17,11 @@ from django.views import View
 from console.quotas import operations as quota_ops
 from console.quotas.forms import DecisionForm, QuotaLimitForm
 from console.quotas.models import Quota, QuotaRequest, RequestStatus
+from console.registry import registry
 from console.tenancy.models import AccessKey, Account, Project, User
-from console.tenancy.querysets import CHANGE, OPERATE, VIEW
+from console.tenancy.querysets import OPERATE, VIEW
 from console.ui.forms import apply_errors, error_messages, parse_ids
 from console.ui.objects import get_object_for
-from endpoints.models import Endpoint
-from services import operations as service_ops
-from services.models import EndpointService, ServiceType
-
-from .forms import SystemServiceEditForm, SystemServiceForm
 
 
 class OperatorView(View):
@@ -50,10 +49,14 @@ class AccountsView(OperatorView):
             .order_by("-is_platform", "name")
             .annotate(
                 user_count=count_per_account(User.objects.all(), "account"),
-                service_count=count_per_account(
-                    EndpointService.objects.filter(is_system=False), "project__account"
-                ),
-                endpoint_count=count_per_account(Endpoint.objects.all(), "project__account"),
+                # what each resource app counts against its quota (console.registry)
+                **{
+                    counter.account_annotation: count_per_account(
+                        counter.queryset(), "project__account"
+                    )
+                    for counter in registry.quota_counters.values()
+                    if counter.account_annotation
+                },
                 pending_requests=count_per_account(
                     QuotaRequest.objects.filter(status=RequestStatus.PENDING), "project__account"
                 ),
@@ -151,79 +154,3 @@ class QuotaRequestsView(OperatorView):
                 else _("Request declined."),
             )
         return redirect("operator:quota_requests")
-
-
-class SystemServicesView(OperatorView):
-    """Cloud services per region (§1.6.1): add, edit the description, retire."""
-
-    def get(self, request: HttpRequest, form=None, status=200) -> HttpResponse:
-        services = (
-            EndpointService.objects.restrict(request.user, VIEW)
-            .filter(is_system=True)
-            .select_related("project__region")
-            .annotate(endpoint_count=Count("endpoints"))
-            .order_by("project__region__position", "service_name")
-        )
-        return render(
-            request,
-            "operator/system_services.html",
-            {
-                "services": services,
-                "form": form or SystemServiceForm(),
-                "types": ServiceType,
-            },
-            status=status,
-        )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        action = request.POST.get("_action", "create")
-        if action in ("edit", "retire"):
-            row = SystemServiceEditForm(request.POST)
-            try:
-                if not row.is_valid():  # a description too long, or with a NUL byte
-                    raise ValidationError(error_messages(row))
-                if action == "edit":
-                    service_ops.update_system_service(
-                        request.user,
-                        row.cleaned_data["service"],
-                        description=row.cleaned_data["description"],
-                    )
-                    messages.success(request, _("Cloud service saved."))
-                else:
-                    service = service_ops.retire_system_service(
-                        request.user, row.cleaned_data["service"]
-                    )
-                    messages.success(
-                        request, _("Cloud service %(name)s is being retired.") % {"name": service}
-                    )
-            except ValidationError as exc:
-                for text in exc.messages:
-                    messages.error(request, text)
-            return redirect("operator:system_services")
-        form = SystemServiceForm(request.POST)
-        if form.is_valid():
-            platform_project = (
-                Project.objects.restrict(request.user, CHANGE)
-                .filter(account__is_platform=True, region=form.cleaned_data["region"])
-                .first()
-            )
-            try:
-                if platform_project is None:
-                    raise ValidationError(
-                        {"region": [_("The platform account has no project in that region.")]}
-                    )
-                service_ops.create_system_service(
-                    request.user,
-                    platform_project,
-                    name=form.cleaned_data["name"],
-                    service_type=form.cleaned_data["service_type"],
-                    description=form.cleaned_data["description"],
-                    route_prefix=form.cleaned_data["route_prefix"],
-                    ports=form.ports(),
-                )
-            except ValidationError as exc:
-                apply_errors(exc, form, {})
-            else:
-                messages.success(request, _("Cloud service added."))
-                return redirect("operator:system_services")
-        return self.get(request, form=form, status=422)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest
 
+from console.registry import registry
 from console.tenancy.models import Project
 from console.tenancy.querysets import CHANGE, can
 
-from .limits import ENDPOINT, ENDPOINT_SERVICE
-from .models import limit_for
+from .limits import DEFAULT_LIMITS, RESOURCE_LABELS
+from .models import Quota, limit_for
 
 
 def used(project: Project, resource: str) -> int:
-    """Resources counted against the quota: the account's own services, and its endpoints,
-    whatever their status (deleting ones go on counting until they are gone)."""
-    from endpoints.models import Endpoint
-    from services.models import EndpointService
-
-    if resource == ENDPOINT_SERVICE:
-        return EndpointService.objects.filter(project=project, is_system=False).count()
-    if resource == ENDPOINT:
-        return Endpoint.objects.filter(project=project).count()
-    raise ValueError(resource)
+    """Resources counted against the quota: the rows the resource's app registered as its
+    `QuotaCounter` (console.registry), whatever their status (deleting ones go on counting
+    until they are gone). A resource nobody counts is a ValueError."""
+    counter = registry.quota_counters.get(resource)
+    if counter is None:
+        raise ValueError(resource)
+    return counter.queryset().filter(project=project).count()
 
 
 def quota_state(request: HttpRequest, resource: str) -> dict:
@@ -39,34 +38,26 @@ def quota_state(request: HttpRequest, resource: str) -> dict:
 
 
 def usage_rows(projects: list[Project]) -> list[dict]:
-    """Quota and use of every resource in each project: three queries, whatever the count."""
-    from django.db.models import Count
-
-    from endpoints.models import Endpoint
-    from services.models import EndpointService
-
-    from .limits import DEFAULT_LIMITS, RESOURCE_LABELS
-    from .models import Quota
-
+    """Quota and use of every counted resource in each project: one query per resource and
+    one for the overrides, whatever the number of projects."""
     ids = [p.pk for p in projects]
     counts = {
-        ENDPOINT_SERVICE: dict(
-            EndpointService.objects.filter(project__in=ids, is_system=False)
+        resource: dict(
+            counter.queryset()
+            .filter(project__in=ids)
             .values_list("project")
             .annotate(n=Count("pk"))
             .values_list("project", "n")
-        ),
-        ENDPOINT: dict(
-            Endpoint.objects.filter(project__in=ids)
-            .values_list("project")
-            .annotate(n=Count("pk"))
-            .values_list("project", "n")
-        ),
+        )
+        for resource, counter in registry.quota_counters.items()
+        if resource in DEFAULT_LIMITS
     }
     overrides = {(q.project_id, q.resource): q.limit for q in Quota.objects.filter(project__in=ids)}
     rows = []
     for project in projects:
         for resource, default in DEFAULT_LIMITS.items():
+            if resource not in counts:  # no installed app counts it
+                continue
             limit = overrides.get((project.pk, resource), default)
             count = counts[resource].get(project.pk, 0)
             rows.append(

@@ -4,10 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from endpoints.models import STATUS_HELP as ENDPOINT_STATUS_HELP
-from endpoints.models import EndpointStatus
-from services.models import STATUS_HELP as SERVICE_STATUS_HELP
-from services.models import ServiceStatus
+from console.registry import registry
 
 # §5.3 table 5-1: (aspect, VPC peering, VPC endpoint)
 PEERING_COMPARISON = [
@@ -41,18 +38,24 @@ PEERING_COMPARISON = [
 ]
 
 
-def help_page(request: HttpRequest) -> HttpResponse:
-    def rows(choices, meanings):
-        return [
-            {"status": value, "label": label, "help": meanings[value]} for value, label in choices
-        ]
+def status_tables() -> list[dict]:
+    """One table per resource app that registered its status help (console.registry)."""
+    return [
+        {
+            "key": entry.key,
+            "caption": entry.caption,
+            "rows": [
+                {"status": value, "label": label, "help": entry.meanings[value]}
+                for value, label in entry.choices()
+            ],
+        }
+        for entry in registry.ordered(registry.status_help)
+    ]
 
+
+def help_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "help/index.html",
-        {
-            "service_statuses": rows(ServiceStatus.choices, SERVICE_STATUS_HELP),
-            "endpoint_statuses": rows(EndpointStatus.choices, ENDPOINT_STATUS_HELP),
-            "comparison": PEERING_COMPARISON,
-        },
+        {"status_tables": status_tables(), "comparison": PEERING_COMPARISON},
     )

@@ -44,7 +44,7 @@ for tenant in ("a", "b"):
     user = User.objects.get(username=f"{tenant}-admin")
     project = Project.objects.get(account=user.account, region__code="cn-gzt")
     key, secret = keys.create_access_key(user)
-    vpc = VPC.objects.get(project=project)
+    vpc = VPC.objects.filter(project=project).first()  # the one with the ELB
     out[tenant] = {
         "ak": key.access_key_id, "sk": secret, "project_id": project.project_id,
         "vpc": str(vpc.pk),

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 
-from console.notifications import operations
 from console.tenancy.models import User
 from endpoints.history import record_connection_event
 from endpoints.models import Endpoint, EndpointStatus
+from notifications import operations
 from services.models import EndpointService
 
 

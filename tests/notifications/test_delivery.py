@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from console.notifications.models import Delivery, DeliveryStatus
-from console.notifications.tasks import BACKOFF, MAX_ATTEMPTS, attempt
 from console.sweep import sweep
+from notifications.models import Delivery, DeliveryStatus
+from notifications.tasks import BACKOFF, MAX_ATTEMPTS, attempt
 from services.operations import decide_connections
 
 from .conftest import user, verify

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from console.notifications.models import Delivery, Subscription
-from console.notifications.webhooks import RefusedURL, check_url
 from console.tenancy.secrets import decrypt
+from notifications.models import Delivery, Subscription
+from notifications.webhooks import RefusedURL, check_url
 
 from .conftest import verify
 

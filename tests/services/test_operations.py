@@ -201,7 +201,7 @@ def test_the_quota_is_per_region(a_network, create_kwargs):
     service = ops.create_service(
         user("a-admin"),
         sh,
-        vpc_id=VPC.objects.get(project=sh).pk,
+        vpc_id=VPC.objects.filter(project=sh).first().pk,
         backend_type="LB",
         backend_id=LoadBalancer.objects.get(project=sh).pk,
         ports=[Port("TCP", 1, 1)],

@@ -12,10 +12,11 @@ log = logging.getLogger("console.sweep")
 
 class Command(BaseCommand):
     help = (
-        "Give their background work again to services and endpoints left in 创建中 or 删除中 "
-        "(a lost enqueue, a worker that died: its task results still 'running' are marked "
-        "failed), and prune task results older than a day. The tasks skip rows that have moved "
-        "on, so this is safe at any time. --every N repeats it every N seconds."
+        "Give their background work again to rows the resource apps registered as stuck in "
+        "创建中 or 删除中 (a lost enqueue, a worker that died: its task results still 'running' "
+        "are marked failed), run their other sweep steps (console.registry), and prune task "
+        "results older than a day. The tasks skip rows that have moved on, so this is safe at "
+        "any time. --every N repeats it every N seconds."
     )
 
     def add_arguments(self, parser):

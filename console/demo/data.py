@@ -1,26 +1,26 @@
 """Demo data for `make run` and the browser tests: idempotent, keyed by natural keys.
 
 Two regions; the platform account (CTC) with user `operator`; tenants A and B with an admin,
-an approver and a member each; per tenant and region a network whose CIDRs overlap between
-A and B (§5.3: endpoints don't mind), with one backend whose security group lacks the
+an approver and a member each; per tenant and region two VPCs, each with a subnet (§2.2: an
+endpoint in another VPC of the same account), the first one's CIDRs overlapping between A and
+B (§5.3: endpoints don't mind), with one backend whose security group lacks the
 198.19.128.0/20 rule so that the backend check (N2) has something to find.
 
-The system services of §1.6.1 (OBS gateway, DNS interface; which exist differs per region),
-and in 华南-广州 two services of tenant-a: `web` behind elb-97rn with connection approval on,
-with tenant-b's endpoints waiting (待接受) and accepted (已接受), so an approver sees work
-on first login; and `app` behind the ECS whose security group lacks the rule.
+The resource apps add their own rows through the builders they registered
+(console.registry.DemoBuilder, e.g. services/demo.py and endpoints/demo.py): the system
+services of §1.6.1, tenant-a's services, tenant-b's endpoints. `manage.py seed_demo` runs it.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
 from console.network import models as net
+from console.registry import registry
 from console.tenancy.models import (
     Account,
     AvailabilityZone,
@@ -30,27 +30,10 @@ from console.tenancy.models import (
     Role,
     User,
 )
-from endpoints.models import Endpoint, EndpointStatus
-from services.models import (
-    BackendType,
-    EndpointService,
-    Permission,
-    PortMapping,
-    ServiceStatus,
-    ServiceType,
-)
 
-NAMESPACE = uuid.UUID("7a1c1f1e-6d2b-4b8e-9a59-0c2f5b7d1e11")
+from . import stable_hex, stable_uuid
+
 ENDPOINT_SOURCE_RANGE = "198.19.128.0/20"  # where VPCEP traffic reaches a backend from (§5.2)
-
-
-def stable_hex(*parts: str) -> str:
-    """The same 32-hex ID on every run, so README, tests and bookmarks can name it."""
-    return uuid.uuid5(NAMESPACE, ":".join(parts)).hex
-
-
-def stable_uuid(*parts: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, ":".join(parts))
 
 
 REGIONS = [
@@ -59,16 +42,6 @@ REGIONS = [
     ("cn-sh", "华东-上海", "East China - Shanghai", False, 2),
 ]
 PLATFORM = "CTC"
-# §1.6.1 tables 1-3 and 1-4: (short name, type, description, route prefix) per region.
-SYSTEM_SERVICES = {
-    "cn-gzt": [
-        ("obs", ServiceType.GATEWAY, "obs: 实现通过终端节点访问 OBS 内网地址。", "100.125.0.0/16"),
-        ("dns", ServiceType.INTERFACE, "dns: 实现通过终端节点访问内网 DNS。", ""),
-    ],
-    "cn-sh": [
-        ("dns", ServiceType.INTERFACE, "dns: 实现通过终端节点访问内网 DNS。", ""),
-    ],
-}
 TENANTS = {"a": "tenant-a", "b": "tenant-b"}
 
 
@@ -77,9 +50,9 @@ class NetworkPlan:
     vpc: str
     cidr: str
     subnets: tuple[tuple[str, str], ...]  # (name, cidr)
-    elb: str
-    ecs: str
-    ecs_closed: str  # its security group lacks the 198.19.128.0/20 rule
+    elb: str = ""  # "": a VPC without backends (and without a private zone until an endpoint
+    ecs: str = ""  # asks for one)
+    ecs_closed: str = ""  # its security group lacks the 198.19.128.0/20 rule
 
 
 # Short suffixes as the provider's console shows them (vpc-638b, subnet-71cf, elb-97rn, ecs-66a6).
@@ -119,6 +92,16 @@ PLANS = {
 }
 
 
+# §2.2: a second VPC of the same account in each region, with one subnet, for an endpoint in
+# another VPC than the service's. Named to sort after the first, which forms keep offering first.
+SECOND_PLANS = {
+    ("a", "cn-gzt"): NetworkPlan("vpc-d5a2", "172.16.0.0/20", (("subnet-e3b6", "172.16.0.0/24"),)),
+    ("b", "cn-gzt"): NetworkPlan("vpc-f3b8", "172.16.0.0/20", (("subnet-f4d9", "172.16.0.0/24"),)),
+    ("a", "cn-sh"): NetworkPlan("vpc-c81d", "172.17.0.0/20", (("subnet-d8a4", "172.17.0.0/24"),)),
+    ("b", "cn-sh"): NetworkPlan("vpc-e29a", "172.17.0.0/20", (("subnet-f7c2", "172.17.0.0/24"),)),
+}
+
+
 def host(cidr: str, n: int) -> str:
     return str(ipaddress.ip_network(cidr)[n])
 
@@ -130,7 +113,7 @@ def seed(password: str | None = None) -> dict[str, int]:
     regions = seed_regions()
     platform = seed_account(PLATFORM, is_platform=True)
     for region in regions:
-        seed_system_services(seed_project(platform, region))
+        seed_project(platform, region)
     seed_user("operator", platform, staff=True, password=password)
     for key, account_name in TENANTS.items():
         account = seed_account(account_name)
@@ -142,15 +125,17 @@ def seed(password: str | None = None) -> dict[str, int]:
                     user=user, project=project, defaults={"role": role}
                 )
             seed_network(project, PLANS[(key, region.code)])
-    seed_tenant_services()
-    return {
+            seed_network(project, SECOND_PLANS[(key, region.code)])
+    counts = {
         "regions": Region.objects.count(),
         "accounts": Account.objects.count(),
         "users": User.objects.count(),
         "vpcs": net.VPC.objects.count(),
-        "endpoint services": EndpointService.objects.count(),
-        "endpoints": Endpoint.objects.count(),
     }
+    for builder in registry.ordered(registry.demo_builders):  # the resource apps' rows
+        builder.build()
+        counts.update(builder.counts())
+    return counts
 
 
 def seed_regions() -> list[Region]:
@@ -270,6 +255,8 @@ def seed_network(project: Project, plan: NetworkPlan) -> None:
             remote_cidr=cidr,
         )
 
+    if not plan.elb:
+        return
     subnet = subnets[0]
     backends = [
         (net.LoadBalancer, plan.elb, 10, open_sg),
@@ -283,95 +270,3 @@ def seed_network(project: Project, plan: NetworkPlan) -> None:
         backend.security_groups.set([group])
 
     resource(net.PrivateZone, project, f"{project.region.code}.vpcep.internal", vpc=vpc)
-
-
-def seed_system_services(project: Project) -> None:
-    for short, service_type, description, prefix in SYSTEM_SERVICES.get(project.region.code, []):
-        EndpointService.objects.update_or_create(
-            pk=stable_uuid("system-service", project.region.code, short),
-            defaults={
-                "project": project,
-                "name": short,
-                "is_system": True,
-                "service_name": EndpointService.system_name(project.region.code, short),
-                "service_type": service_type,
-                "description": description,
-                "route_prefix": prefix,
-                "status": ServiceStatus.AVAILABLE,
-            },
-        )
-    dns = EndpointService.objects.filter(project=project, is_system=True, name="dns").first()
-    if dns:
-        for protocol in ("UDP", "TCP"):
-            PortMapping.objects.get_or_create(
-                service=dns, protocol=protocol, service_port=53, terminal_port=53
-            )
-        Permission.objects.get_or_create(service=dns, principal="*")
-
-
-def seed_tenant_services() -> None:
-    a = Project.objects.get(account__name=TENANTS["a"], region__code="cn-gzt")
-    b = Project.objects.get(account__name=TENANTS["b"], region__code="cn-gzt")
-    plan_a, plan_b = PLANS[("a", "cn-gzt")], PLANS[("b", "cn-gzt")]
-    vpc_a = net.VPC.objects.get(project=a, name=plan_a.vpc)
-    web = service(
-        a,
-        "web",
-        vpc_a,
-        BackendType.LB,
-        net.LoadBalancer.objects.get(project=a, name=plan_a.elb),
-        approval=True,
-        ports=[("TCP", 80, 80), ("TCP", 443, 443)],
-    )
-    service(
-        a,
-        "app",
-        vpc_a,
-        BackendType.VM,
-        net.Server.objects.get(project=a, name=plan_a.ecs_closed),
-        approval=False,
-        ports=[("TCP", 8080, 8080)],
-    )
-    Permission.objects.get_or_create(service=web, principal=b.account.principal)
-
-    vpc_b = net.VPC.objects.get(project=b, name=plan_b.vpc)
-    subnet_b = net.Subnet.objects.get(project=b, name=plan_b.subnets[0][0])
-    for n, status in ((100, EndpointStatus.PENDING), (101, EndpointStatus.ACCEPTED)):
-        Endpoint.objects.update_or_create(
-            pk=stable_uuid("endpoint", b.project_id, str(n)),
-            defaults={
-                "project": b,
-                "service": web,
-                "vpc": vpc_b,
-                "subnet": subnet_b,
-                "node_ip": host(subnet_b.cidr, n),
-                "packet_id": 16777000 + n,
-                "status": status,
-            },
-        )
-
-
-def service(project, name, vpc, backend_type, backend, approval, ports) -> EndpointService:
-    pk = stable_uuid("service", project.project_id, name)
-    obj, _ = EndpointService.objects.update_or_create(
-        pk=pk,
-        defaults={
-            "project": project,
-            "name": name,
-            "vpc": vpc,
-            "approval_enabled": approval,
-            "service_name": EndpointService.full_name(project.region.code, name, pk),
-            "backend_type": backend_type,
-            "load_balancer": backend if backend_type == BackendType.LB else None,
-            "server": backend if backend_type == BackendType.VM else None,
-            "status": ServiceStatus.AVAILABLE,
-        },
-    )
-    for protocol, service_port, terminal_port in ports:
-        PortMapping.objects.update_or_create(
-            service=obj,
-            protocol=protocol,
-            terminal_port=terminal_port,
-            defaults={"service_port": service_port},
-        )
-    return obj
