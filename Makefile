@@ -1,4 +1,5 @@
 # make run   - start the console on SQLite with demo data (web server + task worker)
+# make bench - time every page and API list at demo size and N rows (N=10000; BENCH_ARGS=...)
 # make test  - the whole suite, browser tests included (PostgreSQL too when DATABASE_URL says so)
 SHELL := /bin/bash
 VENV ?= .venv
@@ -6,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEMO_PASSWORD ?= vpcep-demo-2026
 
-.PHONY: run test install lint format messages chromium clean
+.PHONY: run test install lint format messages chromium clean bench
 
 install: $(VENV)/.installed
 
@@ -36,6 +37,13 @@ run: install
 test: install chromium
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*' -v 0
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# A scratch database (PostgreSQL <name>_bench when DATABASE_URL is set), the server as `make
+# run` starts it, one table on stdout and JSON in bench/results/ (issue 13; README "Performance").
+N ?= 10000
+bench: install
+	$(PY) manage.py compilemessages --ignore '$(VENV)/*' -v 0
+	$(PY) bench/run.py --n $(N) $(BENCH_ARGS)
 
 # Browser tests need a Chromium; Playwright cannot download its own here, so use Debian's.
 chromium:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, quote
 
 from cryptography.fernet import InvalidToken
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from .errors import UNAUTHORIZED, ApiError
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 MAX_SKEW = timedelta(minutes=15)
+LAST_USED_EVERY = timedelta(minutes=1)  # 我的凭证 shows it to the minute
 log = logging.getLogger(__name__)
 AUTH_RE = re.compile(
     rf"^{ALGORITHM}\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<sig>[0-9a-fA-F]+)$"
@@ -110,5 +112,16 @@ def authenticate(request: HttpRequest) -> AccessKey:
         raise _fail(
             "The signature does not match: check the secret key and sign the request as sent."
         )
-    AccessKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    note_use(key)
     return key
+
+
+def note_use(key: AccessKey) -> None:
+    """Record when a key was last used, at most once a LAST_USED_EVERY per key: a write on every
+    signed call cost a fifth of a small one (issue 13). A conditional update, so two calls at
+    once write it once."""
+    now = timezone.now()
+    if key.last_used_at is not None and now - key.last_used_at < LAST_USED_EVERY:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+    AccessKey.objects.filter(stale, pk=key.pk).update(last_used_at=now)

@@ -261,7 +261,21 @@ def service_ports(data: dict) -> list[Port]:
 
 
 def _reloaded_service(request, project, service_id) -> dict:
-    return serializers.service(_service_queryset(request, project).get(pk=service_id))
+    return _serialized_services([_service_queryset(request, project).get(pk=service_id)])[0]
+
+
+def _serialized_services(services: list[EndpointService]) -> list[dict]:
+    """The services as the API shows them, their connections counted in one query for these
+    rows only: never for a whole project before its page is taken (issue 13)."""
+    counts = dict(
+        Endpoint.objects.filter(service__in=[s.pk for s in services])
+        .values_list("service")
+        .annotate(n=Count("pk"))
+        .values_list("service", "n")
+    )
+    for service in services:
+        service.connection_count = counts.get(service.pk, 0)
+    return [serializers.service(s) for s in services]
 
 
 class ServiceCreateMixin:
@@ -316,7 +330,6 @@ def _service_queryset(request, project):
         .filter(project=project)
         .select_related(*SERVICE_DETAIL)
         .prefetch_related("ports", "tags")
-        .annotate(connection_count=Count("endpoints"))
     )
 
 
@@ -336,9 +349,7 @@ class ServicesView(ServiceCreateMixin, ApiView):
                 )
             queryset = queryset.filter(status=status)
         total, page = paged(request, queryset)
-        return JsonResponse(
-            {"endpoint_services": [serializers.service(s) for s in page], "total_count": total}
-        )
+        return JsonResponse({"endpoint_services": _serialized_services(page), "total_count": total})
 
 
 class ServiceView(ServiceChangeMixin, ApiView):
@@ -350,7 +361,7 @@ class ServiceView(ServiceChangeMixin, ApiView):
         )
         if service is None:
             raise Http404
-        return JsonResponse(serializers.service(service))
+        return JsonResponse(_serialized_services([service])[0])
 
 
 class PublicServicesView(ApiView):

@@ -74,6 +74,11 @@ MIDDLEWARE = [
     "console.tenancy.middleware.TenancyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# `make bench` (issue 13): server time and SQL query count in response headers, and the empty
+# authenticated view /bench/empty/. Never on in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "bench.middleware.ServerTiming")
 
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"
@@ -187,6 +192,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The data plane (issue 14): `simulated` (nothing on the host) or `linux` (namespaces, HAProxy;
+# root). Every host object's name starts with DATAPLANE_PREFIX; its files live in the run dir
+# (default /run/<prefix>dataplane). Each demo ECS and ELB answers HTTP on the responder ports.
+DATAPLANE = os.environ.get("DATAPLANE", "simulated")
+DATAPLANE_PREFIX = os.environ.get("DATAPLANE_PREFIX", "vpce-")
+DATAPLANE_RUN_DIR = os.environ.get("DATAPLANE_RUN_DIR", "")
+DATAPLANE_RESPONDER_PORTS = [int(port) for port in env_list("DATAPLANE_RESPONDER_PORTS", "80")]
 
 # Notifications (issue 11). Webhooks to loopback, link-local (169.254.0.0/16, the metadata
 # address) and the console's own host are refused unless one of these CIDRs lists them.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -47,5 +48,8 @@ urlpatterns = [
     path("", include("api.urls")),  # VPCEP API v1: /v1/{project_id}/...
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:  # `make bench` only (issue 13): the empty authenticated view
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
 
 handler500 = "api.errors.server_error"  # JSON under /v1, /v2, ...; the HTML page elsewhere

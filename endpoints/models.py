@@ -134,6 +134,12 @@ class Endpoint(StatusMixin, models.Model):
         verbose_name = _("endpoint")
         verbose_name_plural = _("endpoints")
         ordering = ["-created_at", "id"]
+        # "This project, newest first" (the endpoint list) and "this service's connections,
+        # newest first" (连接管理, the API's connections): an index read in order (issue 13).
+        indexes = [
+            models.Index(fields=["project", "-created_at", "id"], name="endpoint_project_newest"),
+            models.Index(fields=["service", "-created_at", "id"], name="endpoint_service_newest"),
+        ]
         constraints = [
             # Two endpoints never share an address (E5): the database refuses the race.
             models.UniqueConstraint(fields=["subnet", "node_ip"], name="node_ip_unique_in_subnet"),

@@ -35,7 +35,7 @@ from .provisioning import (
     ProvisionError,
     add_dns_record,
     add_routes,
-    has_free_address,
+    lowest_free_address,
     remove_dns_record,
     remove_routes,
 )
@@ -56,6 +56,7 @@ class EndpointPlan:
     whitelist: list[str] = field(default_factory=list)
     enable_whitelist: bool = False
     policy_statement: list[dict] | None = None
+    node_ip: str | None = None  # chosen under the account lock, by create_endpoint's check
 
 
 def find_service(user, project: Project, service_name: str) -> EndpointService | None:
@@ -130,7 +131,7 @@ def check_request(
     )
     if vpc is None:
         errors["vpc"] = [_("Choose one of your VPCs in this region.")]
-    subnet, route_tables = None, []
+    subnet, route_tables, node_ip = None, [], None
     gateway = service is not None and service.service_type == ServiceType.GATEWAY
     if vpc is not None and service is not None and not gateway:
         subnet = (
@@ -140,7 +141,7 @@ def check_request(
         )
         if subnet is None or subnet.vpc_id != vpc.pk:
             errors["subnet"] = [_("Choose a subnet of the selected VPC.")]
-        elif not has_free_address(subnet):
+        elif (node_ip := lowest_free_address(subnet)) is None:
             errors["subnet"] = [
                 _("Subnet %(subnet)s has no free IP address.") % {"subnet": subnet.name}
             ]
@@ -173,6 +174,7 @@ def check_request(
         route_tables=route_tables,
         private_dns=bool(private_dns) and not gateway,
         tags=list(tags),
+        node_ip=node_ip,
         **settings,
     )
 
@@ -239,6 +241,9 @@ def create_endpoint(user, project: Project, *, request_id=None, **request) -> En
             service=plan.service,
             vpc=plan.vpc,
             subnet=plan.subnet,
+            # The address is the endpoint's from now on: chosen once, under the account lock
+            # that every creation in the subnet takes (issue 13); provisioning keeps it.
+            node_ip=plan.node_ip,
             private_dns=plan.private_dns,
             description=plan.description,
             whitelist=plan.whitelist,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from console.network.models import DNSRecord, LoadBalancer, PrivateZone, Route, Server, Subnet
@@ -33,23 +33,80 @@ def used_addresses(subnet: Subnet) -> set[str]:
 
 
 def free_addresses(subnet: Subnet):
-    """Host addresses never handed out: not the network or broadcast address (hosts() skips
-    them), not the gateway, not one in use."""
+    """Every host address never handed out, lowest first: not the network or broadcast address
+    (hosts() skips them), not the gateway, not one in use. For a listing; a creation asks
+    lowest_free_address(), which is one query whatever the subnet holds."""
     network = ipaddress.ip_network(subnet.cidr)
     reserved = used_addresses(subnet) | {str(subnet.gateway_ip)}
     return (str(ip) for ip in network.hosts() if str(ip) not in reserved)
 
 
+# The lowest free host address is the first host or one past a taken address (an endpoint's,
+# a server's, a load balancer's or the gateway), so the candidates are those and the answer
+# the lowest candidate that is inside the subnet and not taken: one query over the subnet's
+# rows (the unique constraints' indexes), numbers compared instead of text.
+LOWEST_FREE_SQL = """
+WITH taken(n) AS (
+    SELECT {e} FROM {endpoint} WHERE subnet_id = %s AND node_ip IS NOT NULL
+    UNION ALL SELECT {s} FROM {server} WHERE subnet_id = %s
+    UNION ALL SELECT {b} FROM {balancer} WHERE subnet_id = %s
+    UNION ALL SELECT %s
+)
+SELECT c FROM (SELECT %s AS c UNION SELECT n + 1 FROM taken) AS candidates
+WHERE c BETWEEN %s AND %s AND c NOT IN (SELECT n FROM taken)
+ORDER BY c LIMIT 1
+"""
+SQLITE_IPV4 = "vpcep_ipv4"  # registered on each SQLite connection that asks
+
+
+def _ipv4_number(text: str | None) -> int | None:
+    return None if text is None else int(ipaddress.IPv4Address(text))
+
+
+def _as_number(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} - '0.0.0.0'::inet)"
+    return f"{SQLITE_IPV4}({column})"
+
+
+def lowest_free_address(subnet: Subnet) -> str | None:
+    """The lowest host address of the subnet nobody holds, chosen in SQL (issue 13), or None."""
+    network = ipaddress.ip_network(subnet.cidr)
+    first, last = network.network_address, network.broadcast_address  # a /31 or /32: all hosts
+    if network.num_addresses > 2:  # as hosts(): not the network or broadcast address
+        first, last = first + 1, last - 1
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_function(SQLITE_IPV4, 1, _ipv4_number, deterministic=True)
+    sql = LOWEST_FREE_SQL.format(
+        e=_as_number("node_ip"),
+        s=_as_number("ip_address"),
+        b=_as_number("ip_address"),
+        endpoint=Endpoint._meta.db_table,
+        server=Server._meta.db_table,
+        balancer=LoadBalancer._meta.db_table,
+    )
+    gateway = int(ipaddress.IPv4Address(subnet.gateway_ip))
+    key = Subnet._meta.pk.get_db_prep_value(subnet.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, key, key, gateway, int(first), int(first), int(last)])
+        row = cursor.fetchone()
+    return None if row is None else str(ipaddress.IPv4Address(int(row[0])))
+
+
 def has_free_address(subnet: Subnet) -> bool:
-    return next(free_addresses(subnet), None) is not None
+    return lowest_free_address(subnet) is not None
 
 
 def allocate_ip(endpoint: Endpoint, attempts: int = 50) -> str:
-    """Give the endpoint the lowest free address of its subnet. The unique constraint on
+    """Give the endpoint the lowest free address of its subnet, unless it was given one when it
+    was created (create_endpoint, under the account lock). The unique constraint on
     (subnet, node_ip) makes two allocations of one address impossible: the loser of a race
     retries with the next one."""
+    if endpoint.node_ip:
+        return endpoint.node_ip
     for _attempt in range(attempts):
-        candidate = next(free_addresses(endpoint.subnet), None)
+        candidate = lowest_free_address(endpoint.subnet)
         if candidate is None:
             raise ProvisionError(
                 _("Subnet %(subnet)s has no free IP address.") % {"subnet": endpoint.subnet.name}

@@ -43,7 +43,8 @@ def provision_endpoint(endpoint_id: str) -> str:
         if endpoint is None or endpoint.status != EndpointStatus.CREATING:
             return "skipped"
         before = endpoint.mark_failed(reason)
-        endpoint.save(update_fields=["status", "error", "updated_at"])
+        endpoint.node_ip = None  # a failed endpoint holds no address
+        endpoint.save(update_fields=["status", "error", "node_ip", "updated_at"])
         record(
             None,
             "endpoint.fail",

@@ -156,6 +156,11 @@ class EndpointService(StatusMixin, models.Model):
         verbose_name = _("endpoint service")
         verbose_name_plural = _("endpoint services")
         ordering = ["-created_at", "id"]
+        # "This project, newest first": the list page and the API page read the index in order
+        # and stop after a page, instead of sorting the whole project (issue 13).
+        indexes = [
+            models.Index(fields=["project", "-created_at", "id"], name="service_project_newest"),
+        ]
         constraints = [
             # One backend, of the declared type; system services have none (S2, S1).
             models.CheckConstraint(

@@ -93,6 +93,12 @@ class AuditRecord(models.Model):
         verbose_name = _("activity record")
         verbose_name_plural = _("activity log")
         ordering = ["-created_at", "-id"]
+        # The activity log, newest first, of one account (a tenant's) or one project: read in
+        # order, never skipping other accounts' newer records (issue 13).
+        indexes = [
+            models.Index(fields=["account", "-created_at", "-id"], name="audit_account_newest"),
+            models.Index(fields=["project", "-created_at", "-id"], name="audit_project_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.resource_id}"
@@ -116,4 +122,6 @@ class AuditRecord(models.Model):
             condition |= models.Q(project__isnull=True, account_id=user.account_id) & ~models.Q(
                 action__in=(LOGIN_FAILED, LOGIN_LOCKED)
             )
-        return condition
+        # Every such record is the user's account's; saying so lets the index on (account,
+        # newest first) serve the page (issue 13).
+        return condition & models.Q(account_id=user.account_id)

@@ -23,12 +23,15 @@ def used(project: Project, resource: str) -> int:
     return counter.queryset().filter(project=project).count()
 
 
-def quota_state(request: HttpRequest, resource: str) -> dict:
-    """What a list page needs for its create button: used, quota, room left, may create."""
+def quota_state(request: HttpRequest, resource: str, count: int | None = None) -> dict:
+    """What a list page needs for its create button: used, quota, room left, may create.
+    `count`: the rows used when the caller has counted them already (a list showing exactly
+    the project's counted rows), so the page counts once (issue 13)."""
     project = request.tenancy.project
     if project is None:
         return {"quota_limit": 0, "quota_used": 0, "quota_left": 0, "can_create": False}
-    count, limit = used(project, resource), limit_for(project, resource)
+    count = used(project, resource) if count is None else count
+    limit = limit_for(project, resource)
     return {
         "quota_limit": limit,
         "quota_used": count,

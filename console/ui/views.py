@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django_tables2 import RequestConfig
 
+from console.quotas.usage import quota_state
 from console.tenancy.querysets import CHANGE, VIEW, can
 
 from .htmx import render_page_or_partial
@@ -54,6 +55,9 @@ class ObjectListView(View):
     table_class = None
     template_name = "ui/object_list.html"
     title = ""
+    # The quota whose usage the page shows by its create button. Its rows are exactly what the
+    # unfiltered list shows a tenant, so then the paginator's count is the usage (issue 13).
+    quota_resource = None
 
     def get_queryset(self):
         return in_current_region(self.request, self.queryset.restrict(self.request.user, VIEW))
@@ -63,6 +67,14 @@ class ObjectListView(View):
 
     def get_table_kwargs(self) -> dict:
         return {}
+
+    def counted_usage(self, filterset, table) -> int | None:
+        """The quota usage the paginator counted: a tenant's list with no filter; else None."""
+        if self.request.user.is_operator or not filterset.is_valid():
+            return None
+        if any(value not in (None, "", []) for value in filterset.form.cleaned_data.values()):
+            return None
+        return table.paginator.count
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
@@ -78,6 +90,10 @@ class ObjectListView(View):
             "table": table,
             **self.get_extra_context(),
         }
+        if self.quota_resource:
+            context.update(
+                quota_state(request, self.quota_resource, self.counted_usage(filterset, table))
+            )
         return render_page_or_partial(
             request, self.template_name, "ui/object_list.html#table", context
         )

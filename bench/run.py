@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""`make bench` (issue 13): a scratch database (SQLite in a temporary folder, or PostgreSQL
+`<name>_bench` next to the database DATABASE_URL names), the demo data, the server as `make run`
+starts it (bin/run, with BENCH=true: server time and query count in response headers, and the
+empty authenticated view /bench/empty/); every list page, detail tab and API list call timed at
+demo size and again after growing the data to N rows per kind (bench/grow.py); then read
+throughput with 8 clients, and the create -> available / pendingAcceptance latency. One table
+on stdout, and JSON in bench/results/. A benchmark, not a test: nothing here asserts a time.
+
+    .venv/bin/python bench/run.py [--n 10000] [--requests 40] [--clients 8] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+PASSWORD = os.environ.get("DEMO_PASSWORD", "vpcep-demo-2026")
+
+
+def scratch_database(workdir: Path) -> dict[str, str]:
+    """The environment that points the console at a new, empty database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return {"SQLITE_PATH": str(workdir / "bench.sqlite3"), "DATABASE_URL": ""}
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/") + "_bench"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return {"DATABASE_URL": parsed._replace(path=f"/{name}").geturl()}
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([PY, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """bin/run (web server, task worker, sweep), as `make run` starts it."""
+
+    def __init__(self, env: dict, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [PY, str(ROOT / "bin" / "run"), "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        import requests
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/login/", timeout=10).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit("The server did not start within 60 s.")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def signed_in(base: str, username: str):
+    import requests
+
+    session = requests.Session()
+    page = session.get(base + "/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    response = session.post(
+        base + "/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        },
+        headers={"Referer": base + "/login/"},
+        timeout=10,
+    )
+    if "sessionid" not in session.cookies:
+        raise SystemExit(f"Could not sign in as {username}: {response.status_code}")
+    return session
+
+
+class Api:
+    """Signed GETs as the official SDK signs them."""
+
+    def __init__(self, base: str, ak: str, sk: str):
+        import requests
+
+        self.base, self.ak, self.sk = base, ak, sk
+        self.host = urlparse(base).netloc
+        self.session = requests.Session()
+
+    def get(self, path: str, query: dict | None = None):
+        from bench.signing import signed_headers
+
+        query = query or {}
+        headers = signed_headers(self.ak, self.sk, "GET", self.host, path, query.items())
+        url = self.base + path + ("?" + urlencode(query) if query else "")
+        return self.session.get(url, headers=headers, timeout=30)
+
+
+def measure(call, requests_per_view: int) -> dict:
+    call()  # warm
+    times, queries, status = [], set(), set()
+    for _ in range(requests_per_view):
+        response = call()
+        status.add(response.status_code)
+        times.append(float(response.headers.get("X-Bench-Time", "nan")))
+        queries.add(int(response.headers.get("X-Bench-Queries", "-1")))
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "queries": sorted(queries),
+        "status": sorted(status),
+    }
+
+
+def views(base: str, ids: dict) -> dict:
+    """name -> (who, path, query): every list page, detail tab and API list call."""
+    web, endpoint, project_id = ids["web"], ids["endpoint"], ids["project_id"]
+    v1 = f"/v1/{project_id}"
+    table = {"empty authenticated view": ("a-admin", "/bench/empty/", None)}
+    for name, path in [
+        ("services list", "/services/"),
+        ("endpoints list", "/endpoints/"),
+        ("activity log", "/activity/"),
+        ("quotas", "/quotas/"),
+        ("service: detail", f"/services/{web}/"),
+        ("service: connections", f"/services/{web}/connections/"),
+        ("service: permissions", f"/services/{web}/permissions/"),
+        ("service: ports", f"/services/{web}/ports/"),
+        ("service: tags", f"/services/{web}/tags/"),
+        ("endpoint: detail", f"/endpoints/{endpoint}/"),
+        ("endpoint: tags", f"/endpoints/{endpoint}/tags/"),
+        ("endpoint: history", f"/endpoints/{endpoint}/history/"),
+    ]:
+        table[name] = ("a-admin", path, None)
+    table["inbox (a-approver)"] = ("a-approver", "/inbox/", None)
+    table["operator: services list"] = ("operator", "/services/", None)
+    table["operator: activity log"] = ("operator", "/activity/", None)
+    for name, path in [
+        ("API services", "/vpc-endpoint-services"),
+        ("API public services", "/vpc-endpoint-services/public"),
+        ("API connections", f"/vpc-endpoint-services/{web}/connections"),
+        ("API permissions", f"/vpc-endpoint-services/{web}/permissions"),
+        ("API endpoints", "/vpc-endpoints"),
+        ("API quotas", "/quotas"),
+    ]:
+        table[name] = ("api", v1 + path, {"limit": "10"} if path != "/quotas" else None)
+    return table
+
+
+def measure_all(base: str, ids: dict, api: Api, sessions: dict, n: int) -> dict:
+    results = {}
+    for name, (who, path, query) in views(base, ids).items():
+        if who == "api":
+            call = lambda path=path, query=query: api.get(path, query)  # noqa: E731
+        else:
+            call = lambda who=who, path=path: sessions[who].get(base + path, timeout=30)  # noqa: E731
+        results[name] = measure(call, n)
+    floor = results["empty authenticated view"]["median_ms"]
+    for row in results.values():
+        row["ratio_to_empty"] = row["median_ms"] / floor if floor else float("nan")
+    return results
+
+
+def throughput(base: str, clients: int, seconds: float, path: str) -> float:
+    """Requests per second that `clients` signed-in clients get through, reading `path`."""
+    sessions = [signed_in(base, "a-admin") for _ in range(clients)]
+    for session in sessions:
+        session.get(base + path, timeout=30)  # warm
+    done, stop = [0] * clients, time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        while time.monotonic() < stop:
+            sessions[i].get(base + path, timeout=30)
+            done[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def latencies(times: int) -> dict:
+    """create -> 可连接 (a service) and create -> 待接受 (an endpoint to a service with approval),
+    through the operations, the server's worker doing the background work."""
+    from bench.grow import bench_subnet, project
+    from console.network.models import LoadBalancer
+    from console.tenancy.models import User
+    from endpoints import operations as endpoint_ops
+    from endpoints.models import Endpoint, EndpointStatus
+    from services import operations as service_ops
+    from services.demo import web_service
+    from services.models import EndpointService, ServiceStatus
+    from services.operations import Port
+
+    a, b = project("a"), project("b")
+    admin_a, admin_b = (User.objects.get(username=u) for u in ("a-admin", "b-admin"))
+    web = web_service()
+    elb = LoadBalancer.objects.get(pk=web.load_balancer_id) if web.load_balancer_id else None
+    subnet_b = bench_subnet("b")
+
+    def wait(model, pk, state) -> float:
+        started = time.perf_counter()
+        while time.perf_counter() - started < 30:
+            if model.objects.filter(pk=pk, status=state).exists():
+                return (time.perf_counter() - started) * 1000
+            time.sleep(0.002)
+        return float("nan")
+
+    available, pending = [], []
+    for _ in range(times):
+        started = time.perf_counter()
+        service = service_ops.create_service(
+            admin_a,
+            a,
+            vpc_id=web.vpc_id,
+            backend_type="LB",
+            backend_id=elb.pk,
+            ports=[Port("TCP", 80, 8080)],
+        )
+        made = (time.perf_counter() - started) * 1000
+        available.append(made + wait(EndpointService, service.pk, ServiceStatus.AVAILABLE))
+        started = time.perf_counter()
+        endpoint = endpoint_ops.create_endpoint(
+            admin_b, b, service_id=web.pk, vpc_id=subnet_b.vpc_id, subnet_id=subnet_b.pk
+        )
+        made = (time.perf_counter() - started) * 1000
+        pending.append(made + wait(Endpoint, endpoint.pk, EndpointStatus.PENDING))
+        time.sleep(0.05)  # not in step with the worker's poll
+    return {
+        "create_to_available_ms": {"median": statistics.median(available), "all": available},
+        "create_to_pending_acceptance_ms": {"median": statistics.median(pending), "all": pending},
+    }
+
+
+def print_table(small: dict, large: dict, n: int) -> None:
+    head = f"{'view':<28} {'demo med':>9} {'p95':>7} {'q':>4} {'×empty':>7} │ {f'N={n} med':>10} {'p95':>7} {'q':>4} {'×empty':>7} {'×demo':>6}"
+    print(head)
+    print("─" * len(head))
+    for name, s in small.items():
+        g = large[name]
+        print(
+            f"{name:<28} {s['median_ms']:>9.2f} {s['p95_ms']:>7.2f} {'/'.join(map(str, s['queries'])):>4} "
+            f"{s['ratio_to_empty']:>7.2f} │ {g['median_ms']:>10.2f} {g['p95_ms']:>7.2f} "
+            f"{'/'.join(map(str, g['queries'])):>4} {g['ratio_to_empty']:>7.2f} "
+            f"{g['median_ms'] / s['median_ms']:>6.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=int(os.environ.get("N", 10_000)))
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per view")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10, help="of each throughput run")
+    parser.add_argument("--creates", type=int, default=10, help="latency samples")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="vpcep-bench-"))
+    env = {
+        **os.environ,
+        "BENCH": "true",
+        "HTTPS": "false",
+        "DEMO_PASSWORD": PASSWORD,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **scratch_database(workdir),
+    }
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    manage(env, "seed_demo")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.grow import bench_subnet, grow, project
+    from console.tenancy import operations as key_ops
+    from console.tenancy.models import User
+    from endpoints import operations as endpoint_ops
+    from services.demo import web_service
+
+    web = web_service()
+    subnet = bench_subnet("a")
+    endpoint = endpoint_ops.create_endpoint(
+        User.objects.get(username="a-admin"),
+        project("a"),
+        service_id=web.pk,
+        vpc_id=subnet.vpc_id,
+        subnet_id=subnet.pk,
+    )
+    key, secret = key_ops.create_access_key(User.objects.get(username="a-admin"))
+    ids = {"web": web.pk, "endpoint": endpoint.pk, "project_id": project("a").project_id}
+    connection.close()
+
+    server = None
+    try:
+        server = Server(env, free_port())
+        base = server.url
+        sessions = {u: signed_in(base, u) for u in ("a-admin", "a-approver", "operator")}
+        api = Api(base, key.access_key_id, secret)
+        print(f"demo size: timing {len(views(base, ids))} views × {args.requests}", flush=True)
+        small = measure_all(base, ids, api, sessions, args.requests)
+        started = time.monotonic()
+        grown = grow(args.n)
+        connection.close()
+        print(f"grown by {grown} in {time.monotonic() - started:.1f} s", flush=True)
+        large = measure_all(base, ids, api, sessions, args.requests)
+        print()
+        print_table(small, large, args.n)
+        print(f"\nthroughput, {args.clients} clients × {args.seconds:g} s (N={args.n}):")
+        rates = {
+            path: throughput(base, args.clients, args.seconds, path)
+            for path in ("/bench/empty/", "/services/", "/endpoints/")
+        }
+        for path, rate in rates.items():
+            print(f"  {path:<16} {rate:8.1f} req/s  ({rate / rates['/bench/empty/']:.2f} × empty)")
+        lat = latencies(args.creates)
+        connection.close()
+        print(
+            f"\ncreate → 可连接 (available):   median {lat['create_to_available_ms']['median']:.0f} ms"
+        )
+        print(
+            f"create → 待接受 (pendingAcceptance): median "
+            f"{lat['create_to_pending_acceptance_ms']['median']:.0f} ms"
+        )
+    finally:
+        if server is not None:
+            server.stop()
+        if not os.environ.get("DATABASE_URL"):
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out / f"{stamp}-{connection.vendor}-n{args.n}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "machine": {
+                    "node": platform.node(),
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "database": connection.vendor,
+                "n": args.n,
+                "requests_per_view": args.requests,
+                "demo": small,
+                "grown": large,
+                "throughput_req_s": rates,
+                "clients": args.clients,
+                "latency": lat,
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(f"\nresults: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

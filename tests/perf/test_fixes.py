@@ -1,0 +1,192 @@
+"""Issue 13's fixes, each accepted and refused: the API counts connections for its page only,
+one count per list page, last_used_at at most once a minute, the free IP in one query, indexes
+that serve "this project, newest first", a worker that polls well under 200 ms."""
+
+from __future__ import annotations
+
+import ipaddress
+import runpy
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.grow import bench_subnet, endpoints, grow, project
+from bench.signing import signed_headers
+from console.audit.models import AuditRecord
+from console.network.models import Server
+from console.tenancy import operations as key_ops
+from console.tenancy.models import AccessKey, User
+from endpoints.models import Endpoint, EndpointStatus
+from endpoints.provisioning import free_addresses, lowest_free_address
+from services.demo import web_service
+from services.models import EndpointService
+
+pytestmark = pytest.mark.django_db
+
+
+def api_get(client, key, secret, path, query=()):
+    headers = signed_headers(key.access_key_id, secret, "GET", "testserver", path, query)
+    url = path + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+    return client.get(url, headers=headers)
+
+
+@pytest.fixture
+def api_key(demo_data):
+    return key_ops.create_access_key(User.objects.get(username="a-admin"))
+
+
+def test_the_api_counts_connections_of_the_page_only(client, api_key):
+    key, secret = api_key
+    grow(30)
+    path = f"/v1/{project('a').project_id}/vpc-endpoint-services"
+    with CaptureQueriesContext(connection) as captured:
+        body = api_get(client, key, secret, path, [("limit", "5"), ("sort_dir", "asc")]).json()
+    web = next(s for s in body["endpoint_services"] if s["id"] == str(web_service().pk))
+    assert web["connection_count"] == Endpoint.objects.filter(service=web_service()).count() == 62
+    assert all(s["connection_count"] == 0 for s in body["endpoint_services"] if s is not web)
+    assert body["total_count"] == EndpointService.objects.filter(project=project("a")).count()
+    grouped = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1 and "IN (" in grouped[0]  # the page's five, no other
+    total = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert total and not any("endpoints_endpoint" in sql for sql in total)
+
+
+def counts_in(captured) -> int:
+    return sum("COUNT(" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["services:list", "endpoints:list"])
+def test_an_unfiltered_list_counts_once_and_a_filtered_one_keeps_the_quota_right(login, name):
+    client = login("a-admin")
+    grow(3)
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as captured:
+        shown = client.get(reverse(name)).context["quota_used"]
+    assert counts_in(captured) == 1
+    used = (
+        EndpointService.objects.filter(project=project("a"), is_system=False)
+        if name == "services:list"
+        else Endpoint.objects.filter(project=project("a"))
+    ).count()
+    assert shown == used
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), {"q": "no-such-thing"})
+    assert counts_in(captured) == 2  # the filtered page's, and the quota's
+    assert response.context["quota_used"] == used and len(response.context["table"].rows) == 0
+
+
+def test_the_operator_list_counts_the_quota_apart(login):
+    client = login("operator")
+    response = client.get(reverse("services:list"))
+    own = EndpointService.objects.filter(project=response.wsgi_request.tenancy.project)
+    assert response.context["quota_used"] == own.filter(is_system=False).count()
+
+
+def test_last_used_at_is_written_at_most_once_a_minute(client, api_key):
+    key, secret = api_key
+    path = f"/v1/{project('a').project_id}/quotas"
+    assert api_get(client, key, secret, path).status_code == 200
+    first = AccessKey.objects.get(pk=key.pk).last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as captured:
+        assert api_get(client, key, secret, path).status_code == 200
+    assert not any(q["sql"].startswith("UPDATE") for q in captured.captured_queries)
+    assert AccessKey.objects.get(pk=key.pk).last_used_at == first
+    AccessKey.objects.filter(pk=key.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert api_get(client, key, secret, path).status_code == 200
+    assert AccessKey.objects.get(pk=key.pk).last_used_at > first - timedelta(seconds=1)
+
+
+def test_the_lowest_free_address_is_one_query_and_agrees_with_the_listing(demo_data):
+    subnet = bench_subnet("a")
+    network = ipaddress.ip_network(subnet.cidr)
+    with CaptureQueriesContext(connection) as captured:
+        assert lowest_free_address(subnet) == str(network[2])  # [1] is the gateway
+    assert len(captured.captured_queries) == 1
+    endpoints(project("a"), web_service(), 5, EndpointStatus.ACCEPTED)  # [2]..[6]
+    Endpoint.objects.filter(node_ip=str(network[4])).update(node_ip=None)  # a gap
+    assert lowest_free_address(subnet) == str(network[4]) == next(free_addresses(subnet))
+    server = Server.objects.filter(project=project("a")).first()
+    Server.objects.filter(pk=server.pk).update(subnet=subnet, ip_address=str(network[4]))
+    assert lowest_free_address(subnet) == str(network[7]) == next(free_addresses(subnet))
+
+
+def test_a_full_subnet_has_no_lowest_free_address(demo_data):
+    subnet = bench_subnet("a")
+    subnet.cidr, subnet.gateway_ip = "10.128.0.0/29", "10.128.0.1"  # hosts .1-.6
+    subnet.save()
+    endpoints(project("a"), web_service(), 5, EndpointStatus.ACCEPTED)
+    assert lowest_free_address(subnet) is None and next(free_addresses(subnet), None) is None
+
+
+def test_a_new_endpoint_holds_its_address_from_its_creation(demo_data):
+    from endpoints import operations as endpoint_ops
+
+    subnet = bench_subnet("a")
+    endpoint = endpoint_ops.create_endpoint(
+        User.objects.get(username="a-admin"),
+        project("a"),
+        service_id=web_service().pk,
+        vpc_id=subnet.vpc_id,
+        subnet_id=subnet.pk,
+    )
+    assert endpoint.status == EndpointStatus.CREATING
+    assert Endpoint.objects.get(pk=endpoint.pk).node_ip == str(ipaddress.ip_network(subnet.cidr)[2])
+
+
+PAGE_QUERIES = {
+    "service_project_newest": lambda p: EndpointService.objects.filter(project=p).order_by(
+        "-created_at", "id"
+    )[:20],
+    "endpoint_project_newest": lambda p: Endpoint.objects.filter(project=p).order_by(
+        "-created_at", "id"
+    )[:20],
+    "endpoint_service_newest": lambda p: Endpoint.objects.filter(service=web_service()).order_by(
+        "-created_at", "id"
+    )[:20],
+    "audit_account_newest": lambda p: AuditRecord.objects.filter(account=p.account).order_by(
+        "-created_at", "-id"
+    )[:20],
+}
+
+
+@pytest.mark.parametrize("index", PAGE_QUERIES)
+def test_an_index_serves_newest_first_without_sorting(demo_data, index):
+    grow(50)
+    plan = PAGE_QUERIES[index](project("a")).explain()
+    if connection.vendor == "sqlite":
+        assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_worker_polls_well_under_200_ms(monkeypatch):
+    run = runpy.run_path(str(Path(__file__).resolve().parents[2] / "bin" / "run"))
+    monkeypatch.setattr(sys, "argv", ["run"])
+    parser_args = run["argparse"].ArgumentParser.parse_args
+    args = parser_args(_parser(run), [])
+    worker = run["commands"](args)["worker"]
+    interval = float(worker[worker.index("--interval") + 1])
+    assert interval <= 0.1
+
+
+def _parser(run):
+    """bin/run's own parser, built by its main() up to parse_args."""
+    captured = {}
+    original = run["argparse"].ArgumentParser.parse_args
+
+    def grab(self, *a, **k):
+        captured["parser"] = self
+        raise SystemExit
+
+    run["argparse"].ArgumentParser.parse_args = grab
+    try:
+        run["main"]()
+    except SystemExit:
+        pass
+    finally:
+        run["argparse"].ArgumentParser.parse_args = original
+    return captured["parser"]
