@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.tags.filters import TagFilter
 from console.ui.forms import is_uuid
+from services.filters import DROPPED_STATUSES, StatusFilter
 
 from .models import Endpoint, EndpointStatus
 
@@ -21,12 +22,8 @@ class EndpointFilterSet(django_filters.FilterSet):
             }
         ),
     )
-    status = django_filters.ChoiceFilter(
-        choices=EndpointStatus.choices,
-        label=_("Status"),
-        empty_label=_("All statuses"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    # An endpoint never had 已删除; a link made for the services' old filter is no filter here.
+    status = StatusFilter(choices=EndpointStatus.choices, dropped=DROPPED_STATUSES)
     tag = TagFilter()
 
     class Meta:

@@ -1,10 +1,11 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from console.ui.tables import BaseTable, StatusColumn
+from console.tenancy.querysets import SUPPORT
+from console.ui.tables import ActionsColumn, BaseTable, StatusColumn, delete_link
 
-from .models import Endpoint
+from .models import Endpoint, EndpointStatus
 
 
 class EndpointTable(BaseTable):
@@ -29,12 +30,7 @@ class EndpointTable(BaseTable):
     )
     owner = tables.Column(accessor="project__account__name", verbose_name=_("Owner"))
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
-    actions = tables.Column(
-        empty_values=(),
-        orderable=False,
-        verbose_name=_("Operation"),
-        attrs={"td": {"class": "nowrap"}},
-    )
+    actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):
         model = Endpoint
@@ -55,6 +51,11 @@ class EndpointTable(BaseTable):
         return record.service.get_service_type_display()
 
     def render_actions(self, record):
-        return render_to_string(
-            "endpoints/_row_actions.html", {"endpoint": record, "request": self.request}
-        )
+        """删除 only for those who may take the endpoint down, and not while it is being
+        created or deleted (issue 12)."""
+        if record.status in (
+            EndpointStatus.CREATING,
+            EndpointStatus.DELETING,
+        ) or not self.may(SUPPORT, record.project_id):
+            return ""
+        return delete_link(reverse("endpoints:delete_confirm", args=[record.pk]), record.pk)

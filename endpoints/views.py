@@ -62,6 +62,7 @@ class EndpointListView(ObjectListView):
     table_class = EndpointTable
     template_name = "endpoints/list.html"
     title = gettext_lazy("Endpoints")
+    quota_resource = ENDPOINT
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -73,9 +74,6 @@ class EndpointListView(ObjectListView):
 
     def get_table_kwargs(self) -> dict:
         return {} if self.request.user.is_operator else {"exclude": ["owner"]}
-
-    def get_extra_context(self) -> dict:
-        return quota_state(self.request, ENDPOINT)
 
 
 class EndpointCreateView(CreateInProjectMixin, View):

@@ -8,6 +8,33 @@ from console.tags.filters import TagFilter
 from .models import EndpointService, ServiceStatus
 
 
+class LenientChoiceField(django_filters.fields.ChoiceField):
+    """A status a list no longer offers (an old bookmark's ?status=deleted) is no filter rather
+    than an error above an empty list (issue 12); any other unknown value is still an error."""
+
+    def __init__(self, *args, dropped=(), **kwargs):
+        self.dropped = frozenset(dropped)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        return super().clean("" if value in self.dropped else value)
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+    def __init__(self, *, choices, dropped=(), **kwargs):
+        kwargs.setdefault("label", _("Status"))
+        kwargs.setdefault("empty_label", _("All statuses"))
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        super().__init__(choices=choices, dropped=dropped, **kwargs)
+
+
+# Deleted services are gone from the database (no retention), so the list never shows one.
+LISTED_STATUSES = [(v, label) for v, label in ServiceStatus.choices if v != ServiceStatus.DELETED]
+DROPPED_STATUSES = (ServiceStatus.DELETED.value,)
+
+
 class ServiceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -20,12 +47,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             }
         ),
     )
-    status = django_filters.ChoiceFilter(
-        choices=ServiceStatus.choices,
-        label=_("Status"),
-        empty_label=_("All statuses"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    status = StatusFilter(choices=LISTED_STATUSES, dropped=DROPPED_STATUSES)
     tag = TagFilter()
 
     class Meta:

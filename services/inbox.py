@@ -95,7 +95,11 @@ class InboxTable(BaseTable):
         linkify=("services:connections", [tables.A("service_id")]),
         attrs={"td": {"class": "text-break"}},
     )
-    region = tables.Column(accessor="service__project__region__name", verbose_name=_("Region"))
+    region = tables.Column(
+        accessor="service__project__region__name",
+        order_by=("service__project__region__code",),  # name is per language, not a column
+        verbose_name=_("Region"),
+    )
     consumer = tables.TemplateColumn(
         '{{ record.project.account.name }}<div class="font-monospace small text-body-secondary">'
         "{{ record.project.account.domain_id }}</div>",

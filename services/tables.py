@@ -1,11 +1,17 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from console.ui.tables import BaseTable, StatusColumn
+from console.tenancy.querysets import SUPPORT
+from console.ui.tables import ActionsColumn, BaseTable, StatusColumn, delete_link
 
-from .models import EndpointService
+from .models import EndpointService, ServiceStatus
+
+# The connections 接受 or 拒绝 applies to (the others are being created, deleted or failed).
+DECIDABLE = ("pendingAcceptance", "accepted", "rejected")
 
 
 class ServiceTable(BaseTable):
@@ -23,12 +29,7 @@ class ServiceTable(BaseTable):
     created_at = tables.DateTimeColumn(
         verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
-    actions = tables.Column(
-        empty_values=(),
-        orderable=False,
-        verbose_name=_("Operation"),
-        attrs={"td": {"class": "nowrap"}},
-    )
+    actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):
         model = EndpointService
@@ -45,9 +46,15 @@ class ServiceTable(BaseTable):
         empty_text = _("No endpoint services match.")
 
     def render_actions(self, record):
-        return render_to_string(
-            "services/_row_actions.html", {"service": record, "request": self.request}
-        )
+        """删除 only for those who may take the service down (its administrators, operators),
+        never on a cloud service nor one being deleted already (issue 12)."""
+        if (
+            record.is_system
+            or record.status == ServiceStatus.DELETING
+            or not self.may(SUPPORT, record.project_id)
+        ):
+            return ""
+        return delete_link(reverse("services:delete_confirm", args=[record.pk]), record)
 
 
 def endpoint_select_column(form_id: str) -> tables.CheckBoxColumn:
@@ -89,12 +96,7 @@ class ConnectionTable(BaseTable):
     created_at = tables.DateTimeColumn(
         verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
-    actions = tables.Column(
-        empty_values=(),
-        orderable=False,
-        verbose_name=_("Operation"),
-        attrs={"td": {"class": "nowrap"}},
-    )
+    actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):
         model = None
@@ -111,10 +113,25 @@ class ConnectionTable(BaseTable):
 
     def __init__(self, *args, service, **kwargs):
         self.service = service
+        # 接受/拒绝 are refused unless the service is 可用: offered only then (issue 12).
+        self.decidable = service.status == ServiceStatus.AVAILABLE
         super().__init__(*args, **kwargs)
 
+    def offer_bulk(self) -> bool:
+        """Whether the page offers tick boxes and the bulk 接受/拒绝: only when a row on it can
+        be decided; else the tick boxes are left out, so none does nothing (issue 12). Call
+        after paginating."""
+        bulk = self.decidable and any(row.record.status in DECIDABLE for row in self.paginated_rows)
+        if not bulk:
+            self.columns.hide("select")
+        return bulk
+
+    @cached_property
+    def actions_template(self):
+        return get_template("services/_connection_actions.html")  # once, not per row
+
     def render_actions(self, record):
-        return render_to_string(
-            "services/_connection_actions.html",
-            {"endpoint": record, "service": self.service, "request": self.request},
+        return self.actions_template.render(
+            {"endpoint": record, "service": self.service, "decidable": self.decidable},
+            self.request,
         )

@@ -56,6 +56,7 @@ class ServiceListView(ObjectListView):
     table_class = ServiceTable
     template_name = "services/list.html"
     title = gettext_lazy("Endpoint services")
+    quota_resource = ENDPOINT_SERVICE
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -67,9 +68,6 @@ class ServiceListView(ObjectListView):
     def get_table_kwargs(self) -> dict:
         # Operators see every account's services in the region, so they need the owner.
         return {} if self.request.user.is_operator else {"exclude": ["owner"]}
-
-    def get_extra_context(self) -> dict:
-        return quota_state(self.request, ENDPOINT_SERVICE)
 
 
 PORT_FIELDS = ["protocol", "service_port", "terminal_port"]
@@ -295,7 +293,7 @@ class ServiceConnectionsView(ServiceView):
         )
         table = ConnectionTable(endpoints, request=self.request, service=self.object)
         RequestConfig(self.request).configure(table)
-        return {"table": table}
+        return {"table": table, "bulk": table.offer_bulk()}
 
 
 class ServicePermissionsView(ServiceView):
@@ -520,21 +518,28 @@ class ServiceDeleteConfirmView(ConfirmView, ServiceView):
     confirm_label = gettext_lazy("Yes")
 
     def get_confirm_context(self) -> dict:
-        blocking = ops.blocking_endpoints(self.object)
         return {
             "message": _("Deleting an endpoint service cannot be undone. Delete %(name)s?")
             % {"name": self.object},
-            "refusal": ngettext(
-                "%(count)d endpoint is accepted or being created on this service: it cannot be deleted yet.",
-                "%(count)d endpoints are accepted or being created on this service: it cannot be deleted yet.",
-                blocking,
-            )
-            % {"count": blocking}
-            if blocking
-            else "",
+            "refusal": self.refusal(),
             "action": reverse("services:delete", args=[self.object.pk]),
             "values": [],
         }
+
+    def refusal(self) -> str:
+        """Why the service cannot be deleted, if it cannot: the dialog then says only that."""
+        if self.object.is_system:
+            return _("Cloud services are provided by the platform and cannot be deleted.")
+        if self.object.status == "deleting":
+            return _("The endpoint service is being deleted already.")
+        blocking = ops.blocking_endpoints(self.object)
+        if blocking:
+            return ngettext(
+                "%(count)d endpoint is accepted or being created on this service: it cannot be deleted yet.",
+                "%(count)d endpoints are accepted or being created on this service: it cannot be deleted yet.",
+                blocking,
+            ) % {"count": blocking}
+        return ""
 
 
 class RejectConfirmView(ConfirmView, ServiceView):

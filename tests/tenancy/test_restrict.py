@@ -18,7 +18,10 @@ def user(name: str) -> User:
 
 
 def vpc_of(account: str, region: str = "cn-gzt") -> VPC:
-    return VPC.objects.get(project__account__name=account, project__region__code=region)
+    """The account's first VPC in the region (the demo has two per region, §2.2)."""
+    return VPC.objects.filter(
+        project__account__name=account, project__region__code=region
+    ).earliest("name")
 
 
 def test_a_tenant_sees_only_its_own_account_resources():

@@ -13,6 +13,14 @@ def widget(field):
     return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})
 
 
+@register.simple_tag
+def status_badge(obj):
+    """The status badge of a table cell, on detail pages too (one markup, issue 12)."""
+    from console.ui.tables import status_badge as badge
+
+    return badge(obj)
+
+
 @register.inclusion_tag("ui/support_banner.html")
 def support_banner(obj):
     """The banner on an object a platform operator acted on for support (issue 9, defect 10)."""
