@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -76,8 +77,12 @@ class InboxFilterSet(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
-        self.filters["service"].queryset = EndpointService.objects.restrict(user, APPROVE).order_by(
-            "service_name"
+        # Only services with a connection waiting: an account with thousands of services gets
+        # a short list, not a select of every one (issue 13).
+        self.filters["service"].queryset = (
+            EndpointService.objects.restrict(user, APPROVE)
+            .filter(pk__in=pending_connections(user).values("service"))
+            .order_by("service_name")
         )
         self.filters["region"].queryset = Region.objects.restrict(user, APPROVE).order_by("code")
 
@@ -128,7 +133,12 @@ class InboxTable(BaseTable):
         empty_text = _("No connection is waiting for your decision.")
 
     def render_actions(self, record):
-        return render_to_string("services/_inbox_actions.html", {"endpoint": record})
+        return self.actions_template.render({"endpoint": record})
+
+    @cached_property
+    def actions_template(self):
+        """Fetched once per table, rendered per row (issue 13: no template lookup per row)."""
+        return get_template("services/_inbox_actions.html")
 
 
 class InboxView(ApproversOnlyMixin, ObjectListView):

@@ -379,3 +379,15 @@ def test_the_inbox_and_the_badge_run_a_fixed_number_of_queries(
         assert html(client.get(reverse("inbox"))).count('name="row"') == 26  # 13 rows × 2
     with django_assert_num_queries(len(badge_few.captured_queries)):
         assert 'data-count="13"' in html(client.get(reverse("inbox_badge")))
+
+
+def test_the_inbox_service_filter_offers_only_services_with_a_connection_waiting(login, web):
+    """Issue 13: an account with thousands of services gets a short select, not all of them."""
+    sh = shanghai_service(web)
+    client = login("a-approver")
+    pending(web)
+    options = html(client.get(reverse("inbox")))
+    assert f'value="{web.pk}"' in options
+    assert f'value="{sh.pk}"' not in options  # nothing waits on it
+    connect(sh)
+    assert f'value="{sh.pk}"' in html(client.get(reverse("inbox")))
