@@ -11,7 +11,8 @@ tests/test_layering.py holds it to that). Each resource app registers here, from
 - its **quota counters** (`QuotaCounter`: the rows counted against one quota resource);
 - its **demo builders** (`DemoBuilder`: called by `console.demo.seed()` after the accounts,
   users, projects and networks exist);
-- its **operator pages** (`OperatorPage`: a URL under 运维管理).
+- its **operator pages** (`OperatorPage`: a URL under 运维管理);
+- its **data plane state** (`DataplaneBuilder`: what the host carries for it, issue 14).
 
 A new resource app plugs in by registering; nothing in `console/` changes. Registering the same
 name again replaces the entry, so a reloaded app config does not count twice.
@@ -94,6 +95,16 @@ class OperatorPage:
     name: str
 
 
+@dataclass(frozen=True)
+class DataplaneBuilder:
+    """Adds a resource app's part of the data plane's desired state (issue 14): `build()`
+    returns a console.network.dataplane.state.DesiredState merged over the network inventory."""
+
+    name: str
+    build: Callable[[], Any]
+    position: int = 100
+
+
 class Registry:
     def __init__(self) -> None:
         self.status_help: dict[str, StatusHelp] = {}
@@ -102,6 +113,7 @@ class Registry:
         self.quota_counters: dict[str, QuotaCounter] = {}
         self.demo_builders: dict[str, DemoBuilder] = {}
         self.operator_pages: dict[str, OperatorPage] = {}
+        self.dataplane_builders: dict[str, DataplaneBuilder] = {}
 
     def register(self, *entries) -> None:
         tables = {
@@ -111,6 +123,7 @@ class Registry:
             QuotaCounter: (self.quota_counters, "resource"),
             DemoBuilder: (self.demo_builders, "name"),
             OperatorPage: (self.operator_pages, "name"),
+            DataplaneBuilder: (self.dataplane_builders, "name"),
         }
         for entry in entries:
             table, key = tables[type(entry)]

@@ -3,9 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from console.quotas.limits import ENDPOINT
-from console.registry import DemoBuilder, QuotaCounter, StatusHelp, StuckRows, register
+from console.registry import (
+    DataplaneBuilder,
+    DemoBuilder,
+    QuotaCounter,
+    StatusHelp,
+    StuckRows,
+    register,
+)
 
-from . import demo
+from . import dataplane, demo
 from .models import STATUS_HELP, Endpoint, EndpointStatus
 from .tasks import finish_endpoint_deletion, provision_endpoint
 
@@ -33,4 +40,5 @@ def register_all() -> None:
         ),
         QuotaCounter(ENDPOINT, Endpoint.objects.all, account_annotation="endpoint_count"),
         DemoBuilder("endpoints", demo.build, demo.counts, position=20),
+        DataplaneBuilder("endpoints", dataplane.build, position=20),
     )

@@ -1,0 +1,57 @@
+import logging
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
+
+from console.network.dataplane import desired_state, get_driver
+
+log = logging.getLogger("console.dataplane")
+
+
+class Command(BaseCommand):
+    help = (
+        "Converge the host to the database (issue 14): the network inventory and the accepted "
+        "endpoints as namespaces, bridges, responders and HAProxy frontends with the linux "
+        "driver (DATAPLANE=linux), nothing with the simulated one. Prints what changed. "
+        "--every N repeats it every N seconds; --teardown removes every host object it made."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every", type=float, default=0, help="repeat every so many seconds (default: once)"
+        )
+        parser.add_argument(
+            "--teardown", action="store_true", help="remove every host object and stop"
+        )
+        parser.add_argument("--driver", default="", help="simulated or linux (default: DATAPLANE)")
+
+    def handle(self, *args, every: float, teardown: bool, driver: str, **options):
+        try:
+            plane = get_driver(driver)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if teardown:
+            self.report(plane.teardown())
+            return
+        if not every:
+            self.report(plane.converge(desired_state()))
+            return
+        try:
+            while True:
+                try:
+                    for line in plane.converge(desired_state()):
+                        log.info("%s", line)
+                except (DatabaseError, RuntimeError):  # try again next time
+                    log.exception("The data plane did not converge; trying again in %s s.", every)
+                for connection in connections.all(initialized_only=True):
+                    if not connection.in_atomic_block:
+                        connection.close()
+                time.sleep(every)
+        except KeyboardInterrupt:
+            return
+
+    def report(self, done: list[str]) -> None:
+        for line in done:
+            self.stdout.write(line)
+        self.stdout.write(f"{len(done)} changes")

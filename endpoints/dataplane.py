@@ -1,0 +1,84 @@
+"""What the data plane carries for endpoints (issue 14), registered as a
+console.registry.DataplaneBuilder by registrations.py.
+
+- every interface endpoint holding a node IP keeps it on its subnet (a connection there is
+  refused unless accepted);
+- every TCP port mapping of an **accepted** interface endpoint is a frontend: node IP and
+  service port in the consumer VPC → the service's backend and terminal port in the provider
+  VPC, from a source address in 198.19.128.0/20, with PROXY protocol v2 when the service's
+  客户端IP透传 is proxy_open or open, and the endpoint's 访问控制 CIDRs as allowed sources;
+- every service's backend answers on the terminal ports of its TCP mappings.
+
+Cloud services (DNS, OBS) have no backend here yet; UDP mappings are not carried yet.
+"""
+
+from __future__ import annotations
+
+from console.network.dataplane.state import DesiredState, Frontend, NodeAddress, source_address
+from services.models import EndpointService, PortMapping, ServiceStatus, ServiceType, TcpProxy
+
+from .models import Endpoint, EndpointStatus
+
+HOLDS_NODE_IP = (
+    EndpointStatus.CREATING,
+    EndpointStatus.PENDING,
+    EndpointStatus.ACCEPTED,
+    EndpointStatus.REJECTED,
+)
+PROXY_PROTOCOL = (TcpProxy.PROXY_OPEN, TcpProxy.OPEN)
+
+
+def backend_key(service: EndpointService) -> str:
+    return str(service.load_balancer_id or service.server_id or "")
+
+
+def backend_address(service: EndpointService) -> str:
+    backend = service.load_balancer or service.server
+    return backend.ip_address if backend else ""
+
+
+def build() -> DesiredState:
+    """Three queries, whatever the number of endpoints."""
+    state = DesiredState()
+    mappings: dict = {}
+    for mapping in PortMapping.objects.filter(protocol="TCP").order_by("service_port"):
+        mappings.setdefault(mapping.service_id, []).append(mapping)
+    services = EndpointService.objects.filter(
+        status=ServiceStatus.AVAILABLE, service_type=ServiceType.INTERFACE
+    ).select_related("load_balancer", "server")
+    for service in services:
+        if backend_key(service):
+            state.add_ports(
+                backend_key(service), *(m.terminal_port for m in mappings.get(service.pk, []))
+            )
+    endpoints = (
+        Endpoint.objects.filter(
+            status__in=HOLDS_NODE_IP,
+            node_ip__isnull=False,
+            subnet__isnull=False,
+            service__service_type=ServiceType.INTERFACE,
+        )
+        .select_related("service__load_balancer", "service__server")
+        .order_by("pk")
+    )
+    for endpoint in endpoints:
+        vpc, subnet = str(endpoint.vpc_id), str(endpoint.subnet_id)
+        state.node_addresses.add(NodeAddress(vpc, subnet, endpoint.node_ip))
+        service = endpoint.service
+        if endpoint.status != EndpointStatus.ACCEPTED or not backend_key(service):
+            continue
+        for mapping in mappings.get(service.pk, []):
+            key = f"{endpoint.pk}:{mapping.service_port}"
+            state.frontends[key] = Frontend(
+                key=key,
+                consumer_vpc=vpc,
+                node_ip=endpoint.node_ip,
+                port=mapping.service_port,
+                provider_vpc=str(service.vpc_id),
+                backend_address=backend_address(service),
+                backend_port=mapping.terminal_port,
+                source=source_address(endpoint.packet_id),
+                proxy_protocol=service.tcp_proxy in PROXY_PROTOCOL,
+                allowed_sources=tuple(endpoint.whitelist) if endpoint.enable_whitelist else (),
+            )
+    return state
