@@ -50,7 +50,9 @@ def extracted(tmp_path_factory) -> dict[tuple[str, str], str]:
     copy = tmp_path_factory.mktemp("messages")
     for source in sources():
         if source.is_dir():
-            shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy(source, copy / source.name)
     (copy / CATALOG.parent).mkdir(parents=True)
