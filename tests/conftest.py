@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from console import demo
+from console.network.models import VPC
 from console.tenancy.models import User
 
 
@@ -27,3 +28,10 @@ def login(client, demo_data):
 def seeded(transactional_db):
     """The demo data, committed, so that every thread's own connection sees it."""
     return demo.seed(password=settings.DEMO_PASSWORD)
+
+
+def first_vpc(account: str, region: str = "cn-gzt") -> VPC:
+    """The account's first demo VPC in the region (the demo has two per region, §2.2)."""
+    return VPC.objects.filter(
+        project__account__name=account, project__region__code=region
+    ).earliest("name")

@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from console.network.models import VPC, Server, Subnet, validate_cidr
+from console.network.models import Server, Subnet, validate_cidr
+from tests.conftest import first_vpc
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
 
-def vpc(account: str, region: str = "cn-gzt") -> VPC:
-    return VPC.objects.get(project__account__name=account, project__region__code=region)
+vpc = first_vpc
 
 
 def test_cidr_must_be_a_network():

@@ -9,6 +9,7 @@ from console.network.models import VPC, Subnet
 from console.tenancy.models import Account, Membership, Project, Region, User
 from console.tenancy.querysets import APPROVE, CHANGE, CONNECT, SUPPORT, VIEW, can
 from console.ui.objects import get_object_for
+from tests.conftest import first_vpc
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
@@ -17,11 +18,7 @@ def user(name: str) -> User:
     return User.objects.get(username=name)
 
 
-def vpc_of(account: str, region: str = "cn-gzt") -> VPC:
-    """The account's first VPC in the region (the demo has two per region, §2.2)."""
-    return VPC.objects.filter(
-        project__account__name=account, project__region__code=region
-    ).earliest("name")
+vpc_of = first_vpc
 
 
 def test_a_tenant_sees_only_its_own_account_resources():
