@@ -1,10 +1,14 @@
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import HTML, Div, Field
 from django import forms
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from console.network.models import VPC, LoadBalancer, Server
 from console.tenancy.querysets import CHANGE
-from console.ui.forms import is_uuid
+from console.ui.forms import FieldWithList, RowFormSet, form_helper, is_uuid
 
 from .models import BackendType, Protocol, TcpProxy, validate_service_name
 from .operations import (
@@ -12,9 +16,27 @@ from .operations import (
     MAX_DESCRIPTION,
     MAX_PERMISSION_DESCRIPTION,
     MAX_PORTS,
+    MAX_PRINCIPALS,
 )
 
-SELECT = {"class": "form-select"}
+
+def approval_switch() -> Field:
+    """连接审批 as a switch that says it is one (the pack's Switch makes it role=checkbox)."""
+    return Field("approval_enabled", wrapper_class="form-switch", role="switch")
+
+
+def on_change(url: str, **attrs) -> dict:
+    """htmx attributes of a choice that re-renders the form's fields (#service-form-fields)
+    with what was typed so far: the backend list follows the VPC and the backend type."""
+    return {
+        "hx_get": url,
+        "hx_include": "closest form",
+        "hx_target": "#service-form-fields",
+        "hx_select": "#service-form-fields",
+        "hx_swap": "outerHTML",
+        "hx_trigger": "change",
+        **attrs,
+    }
 
 
 class VPCChoiceField(forms.ModelChoiceField):
@@ -34,25 +56,47 @@ def description_field(limit: int = MAX_DESCRIPTION, rows: int = 2) -> forms.Char
         required=False,
         max_length=limit,
         help_text=DESCRIPTION_HELP[limit],
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": rows}),
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
 class BackendFieldsMixin:
-    """The backend type radios and the backend list that follows them (and the VPC)."""
+    """The backend type radios and the backend list that follows them (and the VPC), with
+    查看负载均衡 (or 查看云服务器): the list shown in place."""
 
     def set_backend_choices(self, user, project, vpc_id) -> None:
         backend_type = (
             self.data.get("backend_type") or self.initial.get("backend_type") or BackendType.LB
         )
-        model = Server if backend_type == BackendType.VM else LoadBalancer
+        self.is_server = backend_type == BackendType.VM
+        model = Server if self.is_server else LoadBalancer
         backends = model.objects.restrict(user, CHANGE).filter(project=project)
-        backends = backends.filter(vpc_id=vpc_id) if is_uuid(vpc_id) else backends.none()
+        self.backends = list(backends.filter(vpc_id=vpc_id)) if is_uuid(vpc_id) else []
         field = self.fields["backend"]
-        field.label = _("Server") if backend_type == BackendType.VM else _("Load balancer")
+        field.label = _("Server") if self.is_server else _("Load balancer")
         field.choices = [
             ("", _("Choose a VPC first") if not is_uuid(vpc_id) else _("Choose one"))
-        ] + [(str(b.pk), f"{b.name} ({b.ip_address})") for b in backends]
+        ] + [(str(b.pk), f"{b.name} ({b.ip_address})") for b in self.backends]
+        hint = gettext(
+            "The backend's security group must allow inbound traffic from 198.19.128.0/20."
+        )
+        if not self.is_server:
+            hint += " " + gettext(
+                "Behind a load balancer, the service cannot see the real client address."
+            )
+        self.fields["backend_type"].help_text = hint
+
+    def backend_layout(self, url: str) -> list:
+        return [
+            Div(InlineRadios("backend_type"), **on_change(url)),  # a radio's change bubbles up
+            FieldWithList(
+                "backend",
+                link=_("View servers") if self.is_server else _("View load balancers"),
+                columns=(_("Name"), _("IP address")),
+                rows=lambda form: [(b.name, b.ip_address) for b in form.backends],
+                empty=_("None in this VPC."),
+            ),
+        ]
 
 
 class ServiceForm(BackendFieldsMixin, forms.Form):
@@ -64,35 +108,44 @@ class ServiceForm(BackendFieldsMixin, forms.Form):
         max_length=16,
         help_text=_("Optional. At most 16 characters: letters, digits, '_' and '-'."),
         validators=[validate_service_name],
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    vpc = VPCChoiceField(
-        label=_("VPC"),
-        queryset=VPC.objects.none(),
-        empty_label=_("Choose a VPC"),
-        widget=forms.Select(attrs=SELECT),
-    )
+    vpc = VPCChoiceField(label=_("VPC"), queryset=VPC.objects.none(), empty_label=_("Choose a VPC"))
     approval_enabled = forms.BooleanField(
         label=_("Connection approval"),
         required=False,
         help_text=_("When on, every endpoint that connects waits until you accept it."),
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
     )
     backend_type = forms.ChoiceField(
         label=_("Backend type"),
         choices=BackendType.choices,
         initial=BackendType.LB,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
-    backend = forms.ChoiceField(
-        label=_("Load balancer"), choices=(), widget=forms.Select(attrs=SELECT)
-    )
+    backend = forms.ChoiceField(label=_("Load balancer"), choices=())
     description = description_field()
 
     def __init__(self, *args, user, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vpc"].queryset = VPC.objects.restrict(user, CHANGE).filter(project=project)
         self.set_backend_choices(user, project, self.data.get("vpc") or self.initial.get("vpc"))
+        url = reverse("services:create")
+        # The card of table 3-2's fields, then (after the port mappings) the backend's.
+        self.helper = form_helper(
+            "name",
+            FieldWithList(
+                "vpc",
+                link=_("View VPCs"),
+                columns=(_("VPC"), _("CIDR")),
+                rows=lambda form: [(v.name, v.cidr) for v in form.fields["vpc"].queryset],
+                empty=_("Your account has no VPC in this region."),
+                **on_change(url),
+            ),
+            HTML('{% include "services/_service_type.html" %}'),
+            approval_switch(),
+            "description",
+        )
+        self.backend_helper = form_helper(*self.backend_layout(url))
 
 
 APPROVAL_OFF_HELP = _(
@@ -110,7 +163,6 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
         label=_("Connection approval"),
         required=False,
         help_text=APPROVAL_OFF_HELP,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
     )
     backend_type = ServiceForm.base_fields["backend_type"]
     backend = ServiceForm.base_fields["backend"]
@@ -122,7 +174,6 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
             "protocol header, or both. Stored now; effective where the data plane carries the "
             "traffic."
         ),
-        widget=forms.Select(attrs=SELECT),
     )
     # 待接受连接自动拒绝 (issue 11): empty = off.
     auto_reject_days = forms.IntegerField(
@@ -134,7 +185,7 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
             "Connections not accepted within this many days are rejected automatically, "
             "recorded as a decision by the system. Leave empty to keep them waiting."
         ),
-        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args, user, service, **kwargs):
@@ -153,6 +204,17 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.set_backend_choices(user, service.project, service.vpc_id)
+        self.fields["name"].help_text = gettext(
+            "The full name is ‹region›.‹name›.‹ID›; now %(name)s. Endpoints already connected keep "
+            "working after a rename, but looking the service up (验证) by its old full name no "
+            "longer finds it."
+        ) % {"name": escape(service.service_name)}  # the pack shows help text unescaped
+        self.helper = form_helper(
+            "name", approval_switch(), "auto_reject_days", "tcp_proxy", "description"
+        )
+        self.backend_helper = form_helper(
+            *self.backend_layout(reverse("services:edit", args=[service.pk]))
+        )
 
     def changes(self, ports: list) -> dict:
         """What the operation is given: every field (it records only what differs)."""
@@ -170,20 +232,18 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
 
 
 class PortForm(forms.Form):
-    protocol = forms.ChoiceField(
-        label=_("Protocol"), choices=Protocol.choices, widget=forms.Select(attrs=SELECT)
-    )
+    protocol = forms.ChoiceField(label=_("Protocol"), choices=Protocol.choices)
     service_port = forms.IntegerField(
         label=_("Service port"),
         min_value=1,
         max_value=65535,
-        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     terminal_port = forms.IntegerField(
         label=_("Terminal port"),
         min_value=1,
         max_value=65535,
-        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def has_changed(self):
@@ -193,6 +253,7 @@ class PortForm(forms.Form):
 
 PortFormSet = forms.formset_factory(
     PortForm,
+    formset=RowFormSet,
     extra=0,
     min_num=1,
     max_num=MAX_PORTS,
@@ -210,18 +271,53 @@ class DescriptionForm(forms.Form):
     def __init__(self, *args, limit: int = MAX_DESCRIPTION, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"] = description_field(limit)
+        self.helper = form_helper("description")
 
 
-class PermissionsForm(forms.Form):
-    principals = forms.CharField(
-        label=_("Authorized account IDs"),
-        help_text=_("One per line: iam:domain::<account ID>, or * for every account. At most 50."),
-        widget=forms.Textarea(
+class PrincipalForm(forms.Form):
+    """A row of the 添加白名单记录 dialog: one 授权账号ID (an empty row is ignored); the
+    operation checks each and names a bad one at its row."""
+
+    row_labels = {"principal": _("Authorized account ID %(n)d")}
+
+    principal = forms.CharField(
+        label=_("Authorized account ID"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(
             attrs={
-                "class": "form-control font-monospace",
-                "rows": 4,
+                "class": "font-monospace",
+                "autocomplete": "off",
                 "placeholder": "iam:domain::1564ec50ef2a47c791ea5536353ed4b9",
             }
         ),
     )
+
+
+# One empty row to start with, as the manual's dialog; "+ 继续添加" adds more, up to 50.
+PrincipalFormSet = forms.formset_factory(
+    PrincipalForm,
+    formset=RowFormSet,
+    extra=1,
+    max_num=MAX_PRINCIPALS,
+    absolute_max=MAX_PRINCIPALS,
+    validate_max=True,
+)
+
+
+class PermissionsForm(forms.Form):
+    """The 添加白名单记录 dialog's description, one for the records added together."""
+
     description = description_field(MAX_PERMISSION_DESCRIPTION, rows=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].help_text = " ".join(
+            (
+                gettext(
+                    "One description for the records added together; each can be edited later."
+                ),
+                str(self.fields["description"].help_text),
+            )
+        )
+        self.helper = form_helper("description", horizontal=False)

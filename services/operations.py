@@ -653,12 +653,18 @@ def parse_principals(text: str) -> list[str]:
 
 
 def add_permissions(
-    user, service_id, principals: Sequence[str], descriptions: Sequence[str] | str = ""
+    user,
+    service_id,
+    principals: Sequence[str],
+    descriptions: Sequence[str] | str = "",
+    *,
+    by_row: bool = False,
 ) -> list[Permission]:
     """Add whitelist records (S9): iam:domain::<32 hex> or *, at most 50 in one operation, with
     a description: one for all (the page's add dialog) or one per record (the API's batch).
 
-    Every bad line is named; nothing is added unless every line is good."""
+    Every bad line is named ("principals"; with `by_row`, at its row: "principals.<n>.principal",
+    as the page's 添加白名单记录 dialog shows it); nothing is added unless every line is good."""
     if isinstance(descriptions, str):
         descriptions = [descriptions] * len(principals)
     with transaction.atomic():
@@ -673,7 +679,14 @@ def add_permissions(
             except ValidationError as exc:
                 key = "description" if shared else f"permissions.{row}.description"
                 described[key] = exc.messages
-        errors = []
+        errors, at_rows = [], {}
+
+        def bad(line: int, message: str) -> None:
+            if by_row:
+                at_rows.setdefault(f"principals.{line - 1}.principal", []).append(message)
+            else:
+                errors.append(message)
+
         if not principals:
             errors.append(_("Enter at least one authorized account ID."))
         if len(principals) > MAX_PRINCIPALS:
@@ -687,23 +700,27 @@ def add_permissions(
             try:
                 validate_principal(principal)
             except ValidationError:
-                errors.append(
+                bad(
+                    line,
                     _("Line %(line)d: %(value)s is not iam:domain::<32-character account ID> or *.")
-                    % where
+                    % where,
                 )
                 continue
             if principal in seen:
-                errors.append(_("Line %(line)d: %(value)s is entered twice.") % where)
+                bad(line, _("Line %(line)d: %(value)s is entered twice.") % where)
             elif principal in existing:
-                errors.append(_("Line %(line)d: %(value)s is on the whitelist already.") % where)
+                bad(line, _("Line %(line)d: %(value)s is on the whitelist already.") % where)
             elif principal == own:
-                errors.append(
+                bad(
+                    line,
                     _("Line %(line)d: %(value)s is your own account, which is always allowed.")
-                    % where
+                    % where,
                 )
             seen.add(principal)
-        if errors or described:
-            raise ValidationError({"principals": errors, **described} if errors else described)
+        if errors or described or at_rows:
+            raise ValidationError(
+                {**({"principals": errors} if errors else {}), **at_rows, **described}
+            )
         added = Permission.objects.bulk_create(
             Permission(service=service, principal=principal, description=text)
             for principal, text in zip(principals, texts, strict=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,10 +44,17 @@ from notifications.views import NotificationsTabMixin
 from . import operations as ops
 from .backend_check import check_backend
 from .filters import ServiceFilterSet
-from .forms import DescriptionForm, PermissionsForm, PortFormSet, ServiceEditForm, ServiceForm
+from .forms import (
+    DescriptionForm,
+    PermissionsForm,
+    PortFormSet,
+    PrincipalFormSet,
+    ServiceEditForm,
+    ServiceForm,
+)
 from .models import EndpointService
-from .operations import MAX_PORTS
-from .tables import ConnectionTable, ServiceTable
+from .operations import MAX_PORTS, MAX_PRINCIPALS
+from .tables import ConnectionTable, PermissionTable, ServiceTable
 
 
 class ServiceListView(ObjectListView):
@@ -297,30 +304,56 @@ class ServiceConnectionsView(ServiceView):
 
 
 class ServicePermissionsView(ServiceView):
-    """权限管理: the whitelist (S9). GET lists it; POST adds records."""
+    """权限管理: the whitelist (S9), paged. POST is 添加白名单记录: rows of accounts, added and
+    removed in place (+ 继续添加, 删除), saved together with 确定."""
 
     tab = "permissions"
 
     def get_tab_context(self) -> dict:
+        can_approve = self.can(APPROVE)
+        table = PermissionTable(
+            self.object.permissions.all(),
+            request=self.request,
+            service=self.object,
+            can_approve=can_approve,
+        )
+        RequestConfig(self.request).configure(table)
+        form = getattr(self, "form", None) or PermissionsForm()
+        rows = getattr(self, "rows", None) or PrincipalFormSet(prefix="principals")
         return {
-            "permissions": self.object.permissions.all(),
-            "form": getattr(self, "form", None) or PermissionsForm(),
-            "own_principal": self.object.project.account.principal,
+            "table": table,
+            "form": form,
+            "rows": rows,
+            "rows_left": MAX_PRINCIPALS - rows.total_form_count(),
+            "sections": getattr(self, "sections", {}),
+            "adding": bool(getattr(self, "form", None)),
         }
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
-        self.form = PermissionsForm(request.POST)
-        if self.form.is_valid():
-            principals = ops.parse_principals(self.form.cleaned_data["principals"])
+        if not self.can(APPROVE):
+            raise PermissionDenied
+        action = request.POST.get("_action", "save")
+        data = request.POST
+        if action == "add_principal":
+            data = add_formset_row(data, "principals", MAX_PRINCIPALS)
+        elif action.startswith("remove_principal-"):
+            data = remove_formset_row(data, "principals", row_index(action), ["principal"])
+        self.form, self.rows = PermissionsForm(data), PrincipalFormSet(data, prefix="principals")
+        if action != "save":
+            without_errors(self.form, self.rows)
+            return self.render()
+        if self.form.is_valid() and self.rows.is_valid():
+            principals = [row["principal"] for row in filled_rows(self.rows)]
             try:
                 added = ops.add_permissions(
                     request.user,
                     self.object.pk,
                     principals,
                     self.form.cleaned_data["description"],
+                    by_row=True,
                 )
             except ValidationError as exc:
-                apply_errors(exc, self.form, {})
+                self.sections = apply_errors(exc, self.form, {"principals": self.rows})
             else:
                 messages.success(
                     request,

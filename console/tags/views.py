@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from console.tenancy.querysets import CHANGE, VIEW, allowed_project_ids
@@ -36,7 +37,8 @@ class TagsTabMixin:
     def get_tab_context(self) -> dict:
         return {
             "tag_list": self.object.tags.all(),
-            "form": getattr(self, "form", None) or TagForm(),
+            "form": getattr(self, "form", None) or TagForm(button=_("Add")),
+            "editing": _int(self.request.GET.get("edit")),  # the tag whose 编辑 was chosen
             "predefined_tags": predefined_tags(self.request.user, self.object.project.account_id),
             "max_tags": MAX_TAGS,
             "tag_add_url": reverse(self.tags_url_name, args=[self.object.pk]),
@@ -44,7 +46,7 @@ class TagsTabMixin:
         }
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
-        self.form = TagForm(request.POST)
+        self.form = TagForm(request.POST, button=_("Add"))
         if self.form.is_valid():
             try:
                 operations.add_tag(
@@ -108,14 +110,17 @@ class PredefinedTagsMixin:
         return PredefinedTag.objects.restrict(user, CHANGE).filter(account_id=user.account_id)
 
 
+CREATE = pgettext_lazy("predefined tag", "Create")
+
+
 class PredefinedTagsView(PredefinedTagsMixin, View):
     """The list, and a form to add one. Every tag form suggests them and links here."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(TagForm())
+        return self.render(TagForm(button=CREATE))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = TagForm(request.POST)
+        form = TagForm(request.POST, button=CREATE)
         if form.is_valid():
             try:
                 tag = operations.create_predefined_tag(

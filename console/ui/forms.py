@@ -6,7 +6,8 @@ import re
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import Field, Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
@@ -177,3 +178,47 @@ def form_helper(*fields, horizontal: bool = True, **attrs) -> FormHelper:
         setattr(helper, name, value)
     helper.layout = Layout(*fields)
     return helper
+
+
+class Cell(Field):
+    """A field of a formset row, in its table cell: the pack's field template with tag td."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {**(extra_context or {}), "tag": "td"}
+        return super().render(form, context, template_pack, extra_context, **kwargs)
+
+
+class RowFormSet(forms.BaseFormSet):
+    """A formset shown as table rows (port mappings, tags, whitelist records): each row is
+    rendered by crispy ({% crispy row %}) as one cell per field. The column headers show the
+    labels; each control is named with its row for screen readers ("协议 2"), or as the form's
+    `row_labels` say ({"principal": _("Authorized account ID %(n)d")})."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        row_labels = getattr(form, "row_labels", {})
+        for name, field in form.fields.items():
+            label = row_labels.get(name)
+            label = label % {"n": i + 1} if label else f"{field.label} {i + 1}"
+            field.widget.attrs["aria-label"] = label
+        form.helper = form_helper(
+            *(Cell(name) for name in form.fields), horizontal=False, form_show_labels=False
+        )
+        return form
+
+
+class FieldWithList(Field):
+    """A choice followed by its 查看… link (查看虚拟私有云, 查看负载均衡) that shows in place
+    what it chooses from (the console has no VPC or ELB pages of its own): `rows(form)` gives
+    the table's rows, one tuple of cells each, under `columns`."""
+
+    template = "ui/field_with_list.html"
+
+    def __init__(self, name, *, link, columns, rows, empty, **kwargs):
+        super().__init__(name, **kwargs)
+        self.list = {"link": link, "columns": columns, "rows": rows, "empty": empty}
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        listing = {**self.list, "rows": self.list["rows"](form), "id": f"{self.fields[0]}-list"}
+        extra_context = {**(extra_context or {}), "listing": listing}
+        return super().render(form, context, template_pack, extra_context, **kwargs)

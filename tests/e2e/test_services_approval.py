@@ -95,7 +95,8 @@ def test_member_is_not_offered_connection_management(log_in):
     expect(tabs(page).get_by_role("link", name="连接管理")).to_have_count(0)
     # Nor the whitelist form nor a 删除 of records, nor the service's 删除.
     open_permissions_tab(page)
-    expect(page.get_by_label("授权帐号ID")).to_have_count(0)
+    expect(page.get_by_role("button", name="添加白名单记录")).to_have_count(0)
+    expect(page.get_by_label("授权账号ID 1")).to_have_count(0)
     expect(
         page.locator("#object-tabs").get_by_role("link", name=re.compile("^删除"))
     ).to_have_count(0)
@@ -110,30 +111,56 @@ def test_approver_edits_the_whitelist(log_in):
     section = page.locator("#object-tabs > section")
     expect(section.get_by_role("row").filter(has_text=TENANT_B_PRINCIPAL)).to_have_count(1)
 
-    # Two good lines: both rows appear.
+    # 添加白名单记录: a dialog of rows, one account each, and what is left to add.
+    page.get_by_role("button", name="添加白名单记录").click()
+    dialog = page.locator("#whitelist-add")
+    expect(dialog).to_contain_text("您本次还可以添加49个授权账号")
     new_principal = "iam:domain::" + uuid.uuid4().hex
-    box = page.get_by_label("授权帐号ID")
-    box.fill(f"{new_principal}\n*")
-    page.get_by_role("button", name="确定").click()
+    dialog.get_by_label("授权账号ID 1").fill(new_principal)
+    dialog.get_by_role("button", name="继续添加").click()
+    expect(dialog).to_contain_text("您本次还可以添加48个授权账号")
+    expect(dialog.get_by_label("授权账号ID 1")).to_have_value(new_principal)
+    dialog.get_by_label("授权账号ID 2").fill("*")
+    dialog.get_by_role("button", name="确定").click()
     expect(page.get_by_role("alert").filter(has_text="已添加 2 条白名单记录。")).to_be_visible()
     section = page.locator("#object-tabs > section")
     expect(section.get_by_role("row").filter(has_text=new_principal)).to_have_count(1)
     star = section.locator("tbody tr").filter(has=page.locator("td", has_text=re.compile(r"^\*")))
     expect(star).to_have_count(1)
     expect(star).to_contain_text("所有帐号")
-    expect(page.get_by_label("授权帐号ID")).to_have_value("")
+    expect(page.locator("#whitelist-add")).to_be_hidden()
 
-    # A bad line: the error names it and the text stays in the box.
-    typed = "iam:domain::" + uuid.uuid4().hex + "\nnot-an-account"
-    page.get_by_label("授权帐号ID").fill(typed)
-    page.get_by_role("button", name="确定").click()
-    box = page.get_by_label("授权帐号ID")
-    expect(box).to_have_attribute("aria-invalid", "true")
-    error = "第 2 行：not-an-account 不是 iam:domain::<32 位帐号ID> 或 *。"
-    expect(page.locator("#object-tabs > section form").first).to_contain_text(error)
-    expect(box).to_have_value(typed)
-    # Nothing was added.
-    expect(page.locator("#object-tabs > section tbody tr")).to_have_count(4)
+    # A bad account: the error names it at its row and what was typed stays.
+    page.get_by_role("button", name="添加白名单记录").click()
+    dialog = page.locator("#whitelist-add")
+    good = "iam:domain::" + uuid.uuid4().hex
+    dialog.get_by_label("授权账号ID 1").fill(good)
+    dialog.get_by_role("button", name="继续添加").click()
+    dialog.get_by_label("授权账号ID 2").fill("not-an-account")
+    dialog.get_by_role("button", name="确定").click()
+    dialog = page.locator("#whitelist-add")
+    bad = dialog.get_by_label("授权账号ID 2")
+    expect(bad).to_have_attribute("aria-invalid", "true")
+    expect(bad).to_have_value("not-an-account")
+    expect(dialog.get_by_label("授权账号ID 1")).to_have_value(good)
+    expect(dialog.get_by_label("授权账号ID 1")).not_to_have_attribute("aria-invalid", "true")
+    expect(dialog.locator("tbody tr").nth(1)).to_contain_text(
+        "第 2 行：not-an-account 不是 iam:domain::<32 位帐号ID> 或 *。"
+    )
+    # Nothing was added; 取消 closes the dialog.
+    expect(page.locator("#object-tabs > section tbody tr").filter(has_text=good)).to_have_count(0)
+    dialog.get_by_role("link", name="取消").click()
+    expect(page.locator("#whitelist-add")).to_be_hidden()
+    # 删除 of a row in the dialog takes that row away.
+    page.get_by_role("button", name="添加白名单记录").click()
+    dialog = page.locator("#whitelist-add")
+    dialog.get_by_label("授权账号ID 1").fill("x")
+    dialog.get_by_role("button", name="继续添加").click()
+    dialog.get_by_label("授权账号ID 2").fill(good)
+    dialog.get_by_role("button", name=re.compile("^删除 授权账号 1")).click()
+    expect(dialog.get_by_label("授权账号ID 1")).to_have_value(good)
+    expect(dialog.get_by_label("授权账号ID 2")).to_have_count(0)
+    expect(dialog).to_contain_text("您本次还可以添加49个授权账号")
 
     # 删除 one record through the 是 modal.
     page.locator("#object-tabs > section tbody tr").filter(has_text=new_principal).get_by_role(

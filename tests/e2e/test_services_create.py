@@ -107,7 +107,7 @@ def test_create_service_walkthrough_and_tabs(log_in):
     open_permissions_tab(page)
     own = page.get_by_role("row").filter(has_text=TENANT_A_PRINCIPAL)
     expect(own).to_contain_text("本帐号：默认允许")
-    expect(page.get_by_label("授权帐号ID")).to_be_visible()
+    expect(page.get_by_role("button", name="添加白名单记录")).to_be_visible()
 
     # 端口映射: both mappings, as typed.
     open_tab(page, "端口映射")
@@ -126,7 +126,14 @@ def test_create_service_walkthrough_and_tabs(log_in):
     expect(page.get_by_role("alert").filter(has_text="标签已添加。")).to_be_visible()
     tag_row = page.locator("#object-tabs table tbody tr").filter(has_text="env")
     expect(tag_row).to_have_count(1)
-    expect(tag_row.get_by_label("标签值 env")).to_have_value("prod")
+    expect(tag_row.locator("td")).to_have_text(["env", "prod", re.compile(r"编辑 env\s+删除 env")])
+    # 编辑 of one tag: its value in place, with 保存 and 取消.
+    tag_row.get_by_role("link", name="编辑 env").click()
+    tag_row = page.locator("#object-tabs table tbody tr").filter(has_text="env")
+    tag_row.get_by_label("标签值 env").fill("staging")
+    tag_row.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("alert").filter(has_text="标签已保存。")).to_be_visible()
+    expect(tag_row.locator("td").nth(1)).to_have_text("staging")
     expect(page.locator("#object-tabs > section")).not_to_contain_text("暂无标签。")
 
     # And back to 基本信息.
@@ -196,12 +203,26 @@ def test_create_form_is_labelled_as_in_the_manual(log_in):
     ports = page.get_by_role("group", name="端口映射")
     expect(ports.get_by_role("columnheader")).to_have_text(["协议", "服务端口", "终端端口", "操作"])
     expect(ports.get_by_role("button", name="添加端口映射")).to_be_visible()
-    backend_type = page.get_by_role("radiogroup", name="后端资源类型")
+    backend_type = page.get_by_role("group", name="后端资源类型")
     expect(backend_type.get_by_role("radio")).to_have_count(2)
     expect(backend_type.get_by_role("radio", name="弹性负载均衡")).to_be_checked()
     expect(backend_type.get_by_role("radio", name="云服务器")).not_to_be_checked()
     expect(page.get_by_role("combobox", name="选择负载均衡")).to_be_visible()
     expect(page.get_by_role("button", name="立即创建")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^查看预定义标签"))).to_be_visible()
+
+    # 查看虚拟私有云 and 查看负载均衡: what each choice chooses from, shown in place.
+    vpcs = page.get_by_test_id("vpc-list")
+    expect(vpcs).to_be_hidden()
+    page.get_by_role("button", name="查看虚拟私有云").click()
+    expect(vpcs.get_by_role("row").filter(has_text="vpc-638b")).to_contain_text("192.168.0.0/20")
+    page.get_by_role("button", name="查看负载均衡").click()
+    expect(page.get_by_test_id("backend-list")).to_contain_text("该虚拟私有云中没有。")
+    page.get_by_label("虚拟私有云").select_option(label="vpc-638b(192.168.0.0/20)")
+    page.get_by_role("button", name="查看负载均衡").click()
+    expect(
+        page.get_by_test_id("backend-list").get_by_role("row").filter(has_text="elb-97rn")
+    ).to_have_count(1)
 
 
 def test_changing_a_choice_keeps_the_form_quiet_until_submitted(log_in):

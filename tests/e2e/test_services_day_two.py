@@ -22,7 +22,7 @@ def test_modify_then_cut_off_an_accepted_connection(log_in, demo_site):
     page.get_by_label("描述").fill("商城前端")
     approval = page.get_by_role("switch", name=re.compile("^连接审批"))
     expect(approval).to_be_checked()
-    expect(page.locator("#approval-help")).to_contain_text("保持待接受")
+    expect(approval).to_have_accessible_description(re.compile("保持待接受"))
     approval.uncheck()
     page.get_by_label("客户端IP透传").select_option("proxy_open")
     page.get_by_role("button", name="添加端口映射").click()

@@ -13,7 +13,7 @@ from console.audit.models import AuditRecord
 from console.quotas.models import QuotaRequest, RequestStatus
 from console.tenancy.models import AccessKey
 from services.models import EndpointService
-from tests.services.conftest import project, user
+from tests.services.conftest import project, user, whitelist_rows
 from tests.services.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_the_create_forms_refuse_it_at_the_field(login, a_network, web):
     assert response.status_code == 422 and NUL_MESSAGE in text(response)
     assert not web.tags.exists()
     response = login("a-approver").post(
-        reverse("services:permissions", args=[web.pk]), {"principals": NUL}
+        reverse("services:permissions", args=[web.pk]), whitelist_rows(NUL)
     )
     assert response.status_code == 422 and NUL_MESSAGE in text(response)
 

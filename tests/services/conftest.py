@@ -56,3 +56,15 @@ def connect(
         status=status,
         packet_id=PacketIdSequence.next(),
     )
+
+
+def whitelist_rows(*principals: str, description: str = "", action: str = "save") -> dict:
+    """The POST of 添加白名单记录: one row per account."""
+    data = {
+        "principals-TOTAL_FORMS": str(len(principals)),
+        "principals-INITIAL_FORMS": "0",
+        "description": description,
+        "_action": action,
+    }
+    data.update({f"principals-{n}-principal": p for n, p in enumerate(principals)})
+    return data

@@ -15,7 +15,7 @@ from endpoints.operations import find_service
 from services import operations as ops
 from services.models import EndpointService, Permission
 
-from .conftest import connect, project, user
+from .conftest import connect, project, user, whitelist_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -440,8 +440,10 @@ def test_connection_description_is_edited_and_shown(login, web):
 def test_whitelist_description_in_the_add_dialog_and_per_record(login, web):
     client = login("a-approver")
     url = reverse("services:permissions", args=[web.pk])
-    principals = f"iam:domain::{'a' * 32}\niam:domain::{'b' * 32}"
-    response = client.post(url, {"principals": principals, "description": "合作伙伴"})
+    principals = whitelist_rows(
+        f"iam:domain::{'a' * 32}", f"iam:domain::{'b' * 32}", description="合作伙伴"
+    )
+    response = client.post(url, principals)
     assert response.status_code == 302
     assert set(
         web.permissions.filter(description="合作伙伴").values_list("principal", flat=True)
@@ -455,7 +457,7 @@ def test_whitelist_description_in_the_add_dialog_and_per_record(login, web):
     assert client.post(edit, {"description": "前合作伙伴"}).status_code == 302
     page = html(client.get(url))
     assert "前合作伙伴" in page and "合作伙伴" in page
-    response = client.post(url, {"principals": f"iam:domain::{'e' * 32}", "description": "<b>"})
+    response = client.post(url, whitelist_rows(f"iam:domain::{'e' * 32}", description="<b>"))
     assert response.status_code == 422 and "不能包含" in html(response)
     assert not web.permissions.filter(principal=f"iam:domain::{'e' * 32}").exists()
     assert login("a-member").get(edit).status_code == 403

@@ -10,7 +10,7 @@ from endpoints.models import Endpoint, EndpointStatus
 from services import operations as ops
 from services.models import EndpointService, Permission
 
-from .conftest import connect, project, user
+from .conftest import connect, project, user, whitelist_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -212,19 +212,86 @@ def test_every_tab_runs_a_fixed_number_of_queries(login, web, django_assert_max_
 def test_whitelist_add_and_the_line_named_when_bad(login, web):
     client = login("a-approver")
     url = reverse("services:permissions", args=[web.pk])
-    text = f"iam:domain::{'a' * 32}\n*"
-    response = client.post(url, {"principals": text})
+    response = client.post(url, whitelist_rows(f"iam:domain::{'a' * 32}", "*"))
     assert response.status_code == 302
     assert set(web.permissions.values_list("principal", flat=True)) >= {
         "*",
         f"iam:domain::{'a' * 32}",
     }
-    bad = "iam:domain::" + "b" * 32 + "\nnonsense"
-    response = client.post(url, {"principals": bad})
+    # the same account twice: the operation names the second row, nothing is saved
+    twice = f"iam:domain::{'b' * 32}"
+    response = client.post(url, whitelist_rows(twice, twice))
     assert response.status_code == 422
     page = html(response)
-    assert "第 2 行：nonsense 不是" in page and "b" * 32 in page  # the text is kept
+    assert "第 2 行" in page and "b" * 32 in page  # the rows are kept
     assert not web.permissions.filter(principal__contains="b" * 32).exists()
+
+
+def test_whitelist_dialog_names_a_bad_account_at_its_row(login, web):
+    client = login("a-approver")
+    url = reverse("services:permissions", args=[web.pk])
+    good = f"iam:domain::{'c' * 32}"
+    response = client.post(url, whitelist_rows(good, "nonsense", description="伙伴"))
+    assert response.status_code == 422
+    page = html(response)
+    row = re.search(r'<input[^>]*name="principals-1-principal"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in row and 'value="nonsense"' in row
+    first = re.search(r'<input[^>]*name="principals-0-principal"[^>]*>', page).group(0)
+    assert "aria-invalid" not in first and good in first
+    assert 'id="error_1_id_principals-1-principal"' in page  # the error sits at its row
+    assert "伙伴" in page
+    assert not web.permissions.filter(principal=good).exists()
+
+
+def test_whitelist_dialog_adds_and_removes_rows_and_counts_what_is_left(login, web):
+    client = login("a-approver")
+    url = reverse("services:permissions", args=[web.pk])
+    page = html(client.get(url))
+    assert "您本次还可以添加49个授权账号" in page and "继续添加" in page
+    assert 'value="remove_principal-0"' not in page  # one row cannot be removed
+    first = f"iam:domain::{'d' * 32}"
+    response = client.post(url, whitelist_rows(first, action="add_principal"))
+    assert response.status_code == 200
+    page = html(response)
+    assert 'name="principals-1-principal"' in page and first in page
+    assert "您本次还可以添加48个授权账号" in page and "invalid-feedback" not in page
+    response = client.post(url, whitelist_rows("", first, action="remove_principal-0"))
+    page = html(response)
+    assert 'name="principals-1-principal"' not in page
+    assert re.search(r'name="principals-0-principal"[^>]*value="' + first, page)
+    assert "您本次还可以添加49个授权账号" in page
+    full = whitelist_rows(*[f"iam:domain::{n:032x}" for n in range(50)], action="add_principal")
+    page = html(client.post(url, full))
+    assert "您本次还可以添加0个授权账号" in page and 'value="add_principal"' not in page
+    assert not web.permissions.filter(principal=first).exists()  # rows alone save nothing
+
+
+def test_whitelist_dialog_is_an_approvers(login, web):
+    url = reverse("services:permissions", args=[web.pk])
+    member = login("a-member")
+    assert "添加白名单记录" not in html(member.get(url))
+    assert member.post(url, whitelist_rows("*", action="add_principal")).status_code == 403
+    assert member.post(url, whitelist_rows("*")).status_code == 403
+    assert not web.permissions.filter(principal="*").exists()
+    assert login("b-admin").post(url, whitelist_rows("*")).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_whitelist_tab_is_paged_with_a_fixed_number_of_queries(
+    login, web, django_assert_num_queries, rows
+):
+    Permission.objects.bulk_create(
+        Permission(service=web, principal=f"iam:domain::{n:032x}") for n in range(rows)
+    )
+    client = login("a-approver")
+    url = reverse("services:permissions", args=[web.pk])
+    client.get(url)
+    # session, user, roles, service, count, projects (selector), page of records
+    with django_assert_num_queries(7):
+        page = html(client.get(url))
+    shown = len(re.findall(r'name="permission" value="\d+"', page))
+    assert shown == min(web.permissions.count(), 20)
+    assert "本帐号：默认允许" in page
 
 
 def test_whitelist_delete_confirms_then_deletes(login, web):
