@@ -27,6 +27,16 @@
     initTooltips(document);
   });
 
+  // Below lg the sidebar is an offcanvas: Bootstrap gives it role=dialog while open, which
+  // needs a name; a plain div must not carry one otherwise (ARIA prohibits it).
+  document.addEventListener("show.bs.offcanvas", function (event) {
+    var label = event.target.getAttribute("data-label");
+    if (label) event.target.setAttribute("aria-label", label);
+  });
+  document.addEventListener("hidden.bs.offcanvas", function (event) {
+    if (event.target.hasAttribute("data-label")) event.target.removeAttribute("aria-label");
+  });
+
   // "Select all" checkboxes: data-select-all="endpoint" ticks every input[name=endpoint].
   document.addEventListener("change", function (event) {
     var name = event.target.getAttribute && event.target.getAttribute("data-select-all");

@@ -38,6 +38,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def page(page):
+    """Playwright's page; a test fails if the browser reported a CSP violation (issue 12)."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not violations, f"CSP violations in the browser console: {violations}"
+
+
+@pytest.fixture
 def demo_site(live_server, transactional_db):
     demo.seed(password=settings.DEMO_PASSWORD)
     return live_server

@@ -1,16 +1,21 @@
+import re
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+_BREAK_AFTER = re.compile(r"([.\-_/:@])")
 
-@register.simple_tag
-def widget(field):
-    """A form field's widget, marked invalid (Bootstrap's is-invalid) when it has errors.
-    Django itself adds aria-invalid and aria-describedby for the errors and help text."""
-    if not field.errors:
-        return field.as_widget()
-    css = field.field.widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})
+
+@register.filter
+def breakable(value) -> SafeString:
+    """Escaped text with a <wbr> after each dot, hyphen, underscore, slash, colon and @, so
+    a long name or ID wraps there (cn-gzt.<wbr>web.<wbr>…) instead of at every character."""
+    if hasattr(value, "__html__"):  # markup already: its tags must stay whole
+        return value
+    return mark_safe(_BREAK_AFTER.sub(r"\1<wbr>", str(conditional_escape(value))))
 
 
 @register.simple_tag
