@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from console.network.models import VPC, RouteTable, Subnet
 from console.tenancy.querysets import CHANGE
-from console.ui.forms import cleaned_or_none, form_helper, is_uuid
+from console.ui.forms import cleaned_or_none, form_helper, is_uuid, vpc_field
 from services.forms import VPCChoiceField
 from services.models import EndpointService, ServiceType
 from services.operations import MAX_DESCRIPTION
@@ -172,7 +172,7 @@ class EndpointForm(forms.Form):
             Div(InlineRadios("category"), **ON_CHANGE),  # a radio's change bubbles up here
             *service,
             *(["private_dns"] if chosen is not None and not self.is_gateway else []),
-            Field("vpc", template="endpoints/_vpc_field.html", **ON_CHANGE),
+            vpc_field(**ON_CHANGE),
             *network,
             "description",
         ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.network.models import VPC, LoadBalancer, Server
 from console.tenancy.querysets import CHANGE
-from console.ui.forms import FieldWithList, RowFormSet, form_helper, is_uuid
+from console.ui.forms import FieldWithList, RowFormSet, form_helper, is_uuid, vpc_field
 
 from .models import BackendType, Protocol, TcpProxy, validate_service_name
 from .operations import (
@@ -133,14 +133,7 @@ class ServiceForm(BackendFieldsMixin, forms.Form):
         # The card of table 3-2's fields, then (after the port mappings) the backend's.
         self.helper = form_helper(
             "name",
-            FieldWithList(
-                "vpc",
-                link=_("View VPCs"),
-                columns=(_("VPC"), _("CIDR")),
-                rows=lambda form: [(v.name, v.cidr) for v in form.fields["vpc"].queryset],
-                empty=_("Your account has no VPC in this region."),
-                **on_change(url),
-            ),
+            vpc_field(**on_change(url)),
             HTML('{% include "services/_service_type.html" %}'),
             approval_switch(),
             "description",

@@ -222,3 +222,15 @@ class FieldWithList(Field):
         listing = {**self.list, "rows": self.list["rows"](form), "id": f"{self.fields[0]}-list"}
         extra_context = {**(extra_context or {}), "listing": listing}
         return super().render(form, context, template_pack, extra_context, **kwargs)
+
+
+def vpc_field(name: str = "vpc", **attrs) -> FieldWithList:
+    """The VPC choice of a create form with 查看虚拟私有云: the VPCs it offers, name and CIDR."""
+    return FieldWithList(
+        name,
+        link=gettext_lazy("View VPCs"),
+        columns=(gettext_lazy("VPC"), gettext_lazy("CIDR")),
+        rows=lambda form: [(v.name, v.cidr) for v in form.fields[name].queryset],
+        empty=gettext_lazy("Your account has no VPC in this region."),
+        **attrs,
+    )

@@ -58,8 +58,8 @@ def test_find_by_name_is_labelled_service_name_with_verify(login):
 
 def test_the_vpc_choice_offers_view_vpcs_listing_only_the_accounts_vpcs(login):
     page = wizard(login("a-admin"), category="cloud")
-    assert "查看虚拟私有云" in page and 'data-bs-target="#vpc-details"' in page
-    details = page.split('data-testid="vpc-details"', 1)[1].split("</table>", 1)[0]
+    assert "查看虚拟私有云" in page and 'data-bs-target="#vpc-list"' in page
+    details = page.split('data-testid="vpc-list"', 1)[1].split("</table>", 1)[0]
     assert "vpc-638b" in details and "192.168.0.0/20" in details
 
 
