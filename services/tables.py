@@ -11,9 +11,6 @@ from console.ui.tables import ActionsColumn, BaseTable, StatusColumn, delete_lin
 
 from .models import EndpointService, ServiceStatus
 
-# The connections 接受 or 拒绝 applies to (the others are being created, deleted or failed).
-DECIDABLE = ("pendingAcceptance", "accepted", "rejected")
-
 
 class ServiceTable(BaseTable):
     service_name = tables.Column(
@@ -122,7 +119,9 @@ class ConnectionTable(BaseTable):
         """Whether the page offers tick boxes and the bulk 接受/拒绝: only when a row on it can
         be decided; else the tick boxes are left out, so none does nothing (issue 12). Call
         after paginating."""
-        bulk = self.decidable and any(row.record.status in DECIDABLE for row in self.paginated_rows)
+        bulk = self.decidable and any(
+            row.record.status in row.record.DECIDABLE for row in self.paginated_rows
+        )
         if not bulk:
             self.columns.hide("select")
         return bulk
