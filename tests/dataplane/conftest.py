@@ -2,7 +2,8 @@
 they run as root with iproute2 and haproxy installed and skip otherwise, unless
 REQUIRE_DATAPLANE=1 (as .ci/run sets), which makes a missing tool a failure. They use their
 own prefix (`vpct-`), so a data plane running under `make run` (`vpce-`) is left alone, and
-every test tears down what it built."""
+every test tears down what it built. Engineers running these tests at the same time on one host
+set DATAPLANE_TEST_PREFIX (1-6 characters) to keep out of each other's way."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from console.network.dataplane.linux import LinuxDriver, missing_tools
 
-PREFIX = "vpct-"
+PREFIX = os.environ.get("DATAPLANE_TEST_PREFIX", "vpct-")
 
 FETCH = """
 import socket, sys
