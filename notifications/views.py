@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.tenancy.querysets import APPROVE, CHANGE, VIEW
 from console.ui.forms import apply_errors
 from console.ui.urls import safe_next
-from console.ui.views import OperationView
+from console.ui.views import ConfirmView, OperationView
 
 from . import operations
 from .forms import SubscriptionForm
@@ -87,6 +88,31 @@ class SubscriptionOperationView(OperationView):
     """Back to the tab the form was on (its `next`)."""
 
     def get_redirect_url(self, pk, succeeded: bool) -> str:
+        return safe_next(self.request, reverse("home"))
+
+
+class SubscriptionDeleteConfirmView(ConfirmView):
+    """删除 asks first, like every other delete: the subscription's channels stop at once."""
+
+    action = CHANGE
+    title = gettext_lazy("Delete subscription")
+    confirm_label = gettext_lazy("Yes")
+
+    def get_queryset(self):
+        return Subscription.objects.select_related(
+            "service__project__account", "endpoint__project__account"
+        )
+
+    def get_confirm_context(self) -> dict:
+        return {
+            "message": _("Delete this subscription? Its webhook and emails get no more events."),
+            "items": [str(self.object)],
+            "action": reverse("notifications:delete", args=[self.object.pk]),
+            "values": [],
+            "next": self.get_cancel_url(),
+        }
+
+    def get_cancel_url(self) -> str:
         return safe_next(self.request, reverse("home"))
 
 

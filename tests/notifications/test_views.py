@@ -139,6 +139,25 @@ def test_delete_and_send_test(login, web, receiver, subscribe, django_capture_on
     assert not Subscription.objects.exists() and not Delivery.objects.exists()
 
 
+def test_delete_asks_first_and_only_who_may_delete_is_asked(login, web, subscribe):
+    """删除 opens a confirmation (issue 12 leftover); its 是 posts the delete and comes back to
+    the tab. An approver is refused (403) and another account sees nothing (404)."""
+    sub, _secret = subscribe("a-admin", web, emails=["ops@example.com"])
+    client = login("a-admin")
+    tab_page = client.get(tab(web)).content.decode()
+    confirm = f"/notifications/{sub.pk}/delete/confirm/"
+    assert confirm in tab_page and f'action="/notifications/{sub.pk}/delete/"' not in tab_page
+    page = client.get(confirm, {"next": tab(web)})
+    body = page.content.decode()
+    assert page.status_code == 200 and "ops@example.com" in body
+    assert f'action="/notifications/{sub.pk}/delete/"' in body and f'value="{tab(web)}"' in body
+    assert Subscription.objects.count() == 1  # asking deletes nothing
+    assert login("a-approver").get(confirm).status_code == 403
+    assert login("b-admin").get(confirm).status_code == 404
+    done = login("a-admin").post(f"/notifications/{sub.pk}/delete/", {"next": tab(web)})
+    assert done.url == tab(web) and not Subscription.objects.exists()
+
+
 def queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
