@@ -98,11 +98,14 @@ class OperatorPage:
 @dataclass(frozen=True)
 class DataplaneBuilder:
     """Adds a resource app's part of the data plane's desired state (issue 14): `build()`
-    returns a console.network.dataplane.state.DesiredState merged over the network inventory."""
+    returns a console.network.dataplane.state.DesiredState merged over the network inventory.
+    `watches`: the activity log's resource types (model names) whose changes alter that part;
+    when one is recorded, the host converges once the transaction commits."""
 
     name: str
     build: Callable[[], Any]
     position: int = 100
+    watches: frozenset[str] = frozenset()
 
 
 class Registry:

@@ -40,5 +40,10 @@ def register_all() -> None:
         ),
         QuotaCounter(ENDPOINT, Endpoint.objects.all, account_annotation="endpoint_count"),
         DemoBuilder("endpoints", demo.build, demo.counts, position=20),
-        DataplaneBuilder("endpoints", dataplane.build, position=20),
+        DataplaneBuilder(
+            "endpoints",
+            dataplane.build,
+            position=20,
+            watches=frozenset({"endpoint", "endpointservice"}),
+        ),
     )

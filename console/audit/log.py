@@ -4,6 +4,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from console.network import dataplane
+
 from .models import AuditRecord
 
 SYSTEM = "system"  # the actor of background work
@@ -42,6 +44,7 @@ def record(
         before=before,
         after=after,
     )
+    dataplane.changed(entry.resource_type)  # the host follows once this commits (issue 14)
     # The object's owner: its own project's account (a connection is recorded in the service's
     # project, but the endpoint belongs to the consumer), else the account named.
     own_project = getattr(obj, "project", None)

@@ -7,6 +7,13 @@ names (env DATAPLANE): `simulated` (the default: nothing on the host) or `linux`
 `manage.py dataplane` converges the host to the database once or every N seconds, and
 `--teardown` removes every host object the driver made.
 
+Operations reach the host through the activity log: `console.audit.log.record()` calls
+`changed(resource_type)`; when a resource app's builder watches that type and the driver is not
+the simulated one, one `converge_dataplane` task (console/network/tasks.py) is enqueued when the
+transaction commits, however many records it wrote. The reconciler's loop (`--every N`, started
+by `make run` with the linux driver) converges too, so a lost task or a host change made by hand
+is mended within N seconds. `converge()` holds the driver's lock: one converge at a time per host.
+
 A driver:
 
     converge(desired: DesiredState) -> list[str]   # what it changed; [] when already right
@@ -19,9 +26,12 @@ DesiredState; nothing here assumes one machine but linux.py.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db import transaction
 
 from console.registry import registry
 
@@ -39,6 +49,11 @@ class Driver(Protocol):
     def teardown(self) -> list[str]: ...
 
     def observe(self) -> Any: ...
+
+    def locked(self) -> contextlib.AbstractContextManager: ...
+
+
+log = logging.getLogger("console.dataplane")
 
 
 def desired_state() -> DesiredState:
@@ -59,3 +74,47 @@ def get_driver(name: str = "") -> Driver:
 
         return SimulatedDriver()
     raise ValueError(f"DATAPLANE is {name!r}; it is one of {', '.join(DRIVERS)}.")
+
+
+def converge(driver: Driver | None = None) -> list[str]:
+    """Converge the host to the database now, holding the driver's lock (a second converger on
+    the same host waits). Returns what changed."""
+    driver = driver or get_driver()
+    with driver.locked():
+        return driver.converge(desired_state())
+
+
+def teardown(driver: Driver | None = None) -> list[str]:
+    driver = driver or get_driver()
+    with driver.locked():
+        return driver.teardown()
+
+
+def watched() -> frozenset[str]:
+    return frozenset().union(*(b.watches for b in registry.dataplane_builders.values()))
+
+
+def changed(resource_type: str) -> None:
+    """A state change of `resource_type` is being recorded: converge the host once the
+    transaction commits (one task per transaction). Nothing at all with the simulated driver."""
+    if settings.DATAPLANE == "simulated" or resource_type not in watched():
+        return
+    connection = transaction.get_connection()
+    if any(getattr(hook, "pending", False) for _ids, hook, _robust in connection.run_on_commit):
+        return  # this transaction converges already
+
+    def converge_after_commit() -> None:
+        converge_after_commit.pending = False
+        enqueue_converge()
+
+    converge_after_commit.dataplane = converge_after_commit.pending = True
+    transaction.on_commit(converge_after_commit, robust=True)
+
+
+def enqueue_converge() -> None:
+    from console.network.tasks import converge_dataplane
+
+    try:
+        converge_dataplane.enqueue()
+    except Exception:  # the reconciler's loop converges anyway; the operation stands
+        log.exception("Could not enqueue the data plane's converge.")

@@ -27,6 +27,7 @@ with the prefix. Objects without the prefix are never touched.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import ipaddress
 import json
 import os
@@ -379,6 +380,31 @@ class LinuxDriver:
             terminate(pid)
         for path in (pidfile, master, config):
             path.unlink(missing_ok=True)
+
+    # one at a time ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float = 120.0):
+        """An exclusive lock on the run dir's `lock` file for a converge or a teardown: the
+        worker's task, the reconciler's loop and a command line never interleave on one host.
+        The kernel releases it when the holder dies."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.run_dir.parent / f".{self.run_dir.name}.lock", "a") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise DataplaneError(
+                            "Another converge holds the data plane's lock."
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # teardown ----------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ host. `converge` only remembers what it was given (tests read it)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from .state import DesiredState
 
 
@@ -22,3 +24,6 @@ class SimulatedDriver:
 
     def observe(self) -> DesiredState:
         return self.desired
+
+    def locked(self) -> contextlib.AbstractContextManager:
+        return contextlib.nullcontext()

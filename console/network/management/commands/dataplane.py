@@ -4,7 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
-from console.network.dataplane import desired_state, get_driver
+from console.network import dataplane
+from console.network.dataplane import get_driver
 
 log = logging.getLogger("console.dataplane")
 
@@ -32,15 +33,15 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if teardown:
-            self.report(plane.teardown())
+            self.report(dataplane.teardown(plane))
             return
         if not every:
-            self.report(plane.converge(desired_state()))
+            self.report(dataplane.converge(plane))
             return
         try:
             while True:
                 try:
-                    for line in plane.converge(desired_state()):
+                    for line in dataplane.converge(plane):
                         log.info("%s", line)
                 except (DatabaseError, RuntimeError):  # try again next time
                     log.exception("The data plane did not converge; trying again in %s s.", every)

@@ -1,0 +1,111 @@
+"""How operations reach the host (issue 14): a state change that the data plane carries enqueues
+one converge after commit; nothing with the simulated driver; one converger at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from console.network import dataplane
+from console.network.dataplane.linux import DataplaneError, LinuxDriver
+from console.network.dataplane.simulated import SimulatedDriver
+from endpoints.models import Endpoint, EndpointStatus
+from services.models import EndpointService
+from services.operations import decide_connections
+from tests.services.conftest import user
+
+
+@pytest.fixture
+def converges(monkeypatch):
+    """The converges enqueued, each run against a simulated driver standing in for the host."""
+    runs: list[SimulatedDriver] = []
+
+    def fake_driver(name: str = ""):
+        runs.append(SimulatedDriver())
+        return runs[-1]
+
+    monkeypatch.setattr(dataplane, "get_driver", fake_driver)
+    return runs
+
+
+def web_pending():
+    web = EndpointService.objects.get(name="web", is_system=False)
+    return web, Endpoint.objects.get(status=EndpointStatus.PENDING, service=web)
+
+
+def test_an_accept_converges_the_host_once_after_commit(
+    demo_data, settings, converges, django_capture_on_commit_callbacks
+):
+    settings.DATAPLANE = "linux"
+    web, pending = web_pending()
+    accepted = Endpoint.objects.get(status=EndpointStatus.ACCEPTED, service=web)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        # Two endpoints decided in one transaction: two records, one converge.
+        decide_connections(user("a-approver"), web.pk, [pending.pk, accepted.pk], "reject")
+    assert len([c for c in callbacks if getattr(c, "dataplane", False)]) == 1
+    assert len(converges) == 1
+    assert not [k for k in converges[0].desired.frontends if k.startswith(str(accepted.pk))]
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_connections(user("a-approver"), web.pk, [pending.pk], "accept")
+    assert len(converges) == 2
+    assert f"{pending.pk}:80" in converges[1].desired.frontends
+
+
+def test_the_simulated_driver_enqueues_nothing(
+    demo_data, settings, converges, django_capture_on_commit_callbacks
+):
+    assert settings.DATAPLANE == "simulated"
+    web, pending = web_pending()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        decide_connections(user("a-approver"), web.pk, [pending.pk], "accept")
+    assert not [c for c in callbacks if getattr(c, "dataplane", False)] and converges == []
+
+
+def test_a_change_the_host_does_not_carry_enqueues_nothing(
+    demo_data, settings, converges, django_capture_on_commit_callbacks
+):
+    settings.DATAPLANE = "linux"
+    from console.tags.operations import create_predefined_tag
+
+    admin = user("a-admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        create_predefined_tag(admin, admin.account_id, "team", "web")
+    assert converges == []
+
+
+def test_a_rolled_back_change_enqueues_nothing(demo_data, settings, converges):
+    from django.db import transaction
+
+    settings.DATAPLANE = "linux"
+    web, pending = web_pending()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        decide_connections(user("a-approver"), web.pk, [pending.pk], "accept")
+        raise RuntimeError
+    assert converges == []
+
+
+def test_one_converger_at_a_time(tmp_path):
+    """A second converger waits for the lock; one that waits too long says so."""
+    first, second = (
+        LinuxDriver("vpcl-", str(tmp_path / "run")),
+        LinuxDriver("vpcl-", str(tmp_path / "run")),
+    )
+    order: list[str] = []
+
+    def hold() -> None:
+        with first.locked():
+            order.append("first in")
+            time.sleep(0.4)
+            order.append("first out")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    time.sleep(0.1)
+    with pytest.raises(DataplaneError, match="Another converge"), second.locked(timeout=0.1):
+        pass
+    with second.locked():
+        order.append("second in")
+    thread.join()
+    assert order == ["first in", "first out", "second in"]
