@@ -229,6 +229,9 @@ def create_service(
     return service
 
 
+# 客户端IP透传 by TCP option (TOA) needs a kernel module on the backend's path (issue 14).
+NEEDS_TOA = (TcpProxy.TOA_OPEN, TcpProxy.OPEN)
+
 EDITABLE = {"name", "description", "approval_enabled", "backend_type", "backend_id", "ports"}
 EDITABLE |= {"tcp_proxy"}
 EDITABLE |= {"auto_reject_days"}  # issue 11
@@ -306,6 +309,14 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
             if changes["tcp_proxy"] not in TcpProxy.values:
                 errors["tcp_proxy"] = [
                     _("Choose one of: %(choices)s.") % {"choices": ", ".join(TcpProxy.values)}
+                ]
+            elif changes["tcp_proxy"] in NEEDS_TOA and settings.DATAPLANE == "linux":
+                errors["tcp_proxy"] = [
+                    _(
+                        "TOA needs a kernel module that this platform's Linux data plane does "
+                        "not load. Choose the PROXY protocol (proxy_open) to pass the client's "
+                        "address instead."
+                    )
                 ]
             else:
                 service.tcp_proxy = changes["tcp_proxy"]

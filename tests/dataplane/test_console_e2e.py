@@ -14,6 +14,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkvpcep.v1 import (
     AcceptOrRejectEndpointRequest,
     AcceptOrRejectEndpointRequestBody,
@@ -158,6 +159,19 @@ def test_the_proxy_protocol_carries_the_consumers_address(host, sdk):  # noqa: F
     )
     seen = answer(fetch(host, ecs_ns, pending.node_ip, 80))
     assert seen["server"] == "elb-97rn" and seen["proxy-source"].startswith(f"{ecs.ip_address}:")
+    # TOA needs a kernel module this data plane does not load: refused, with what to choose.
+    with pytest.raises(ClientRequestException) as refused:
+        sdk("a-admin").update_endpoint_service(
+            UpdateEndpointServiceRequest(
+                vpc_endpoint_service_id=str(web.pk),
+                body=UpdateEndpointServiceRequestBody(tcp_proxy="toa_open"),
+            )
+        )
+    assert refused.value.status_code == 400
+    assert refused.value.error_msg.startswith("tcp_proxy:") and "proxy_open" in (
+        refused.value.error_msg
+    )
+    assert EndpointService.objects.get(pk=web.pk).tcp_proxy == "proxy_open"
 
 
 def test_the_console_pages_drive_the_host_too(host, client, django_capture_on_commit_callbacks):

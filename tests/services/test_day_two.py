@@ -482,3 +482,30 @@ def test_batch_delete_says_how_many_connections_and_offers_to_reject_them(login,
     record = Permission.objects.create(service=web, principal=b_principal())
     client.post(remove, {"permission": record.pk, "reject_connections": "on"})
     assert not web.endpoints.filter(status=EndpointStatus.ACCEPTED).exists()
+
+
+# --- 客户端IP透传 on the linux data plane (issue 14) ----------------------------------------------
+
+
+@pytest.mark.parametrize("choice", ["toa_open", "open"])
+def test_toa_is_refused_at_its_field_on_the_linux_data_plane(login, web, settings, choice):
+    settings.DATAPLANE = "linux"
+    with pytest.raises(ValidationError) as excinfo:
+        ops.update_service(user("a-admin"), web.pk, tcp_proxy=choice)
+    assert "proxy_open" in " ".join(excinfo.value.message_dict["tcp_proxy"])
+    page = login("a-admin").post(
+        reverse("services:edit", args=[web.pk]), edit_data(web, tcp_proxy=choice, description="x")
+    )
+    assert "TOA" in " ".join(page.context["form"].errors["tcp_proxy"])
+    web.refresh_from_db()
+    assert (web.tcp_proxy, web.description) == ("close", "")  # nothing saved
+    ops.update_service(user("a-admin"), web.pk, tcp_proxy="proxy_open")  # PROXY v2 is fine
+    web.refresh_from_db()
+    assert web.tcp_proxy == "proxy_open"
+
+
+def test_toa_is_accepted_on_the_simulated_data_plane(web, settings):
+    assert settings.DATAPLANE == "simulated"
+    ops.update_service(user("a-admin"), web.pk, tcp_proxy="toa_open")
+    web.refresh_from_db()
+    assert web.tcp_proxy == "toa_open"
