@@ -4,10 +4,10 @@ console.registry.DataplaneBuilder by registrations.py.
 - every interface endpoint holding a node IP keeps it on its subnet (a connection there is
   refused unless accepted);
 - every TCP port mapping of an **accepted** interface endpoint is a frontend: node IP and
-  service port in the consumer VPC → the service's backend and terminal port in the provider
-  VPC, from a source address in 198.19.128.0/20, with PROXY protocol v2 when the service's
+  终端端口 (terminal port) in the consumer VPC → the service's backend and 服务端口 (service
+  port) in the provider VPC (the manual: "通过'终端端口 → 服务端口'的方式进行访问"), from a source address in 198.19.128.0/20, with PROXY protocol v2 when the service's
   客户端IP透传 is proxy_open or open, and the endpoint's 访问控制 CIDRs as allowed sources;
-- every service's backend answers on the terminal ports of its TCP mappings.
+- every service's backend answers on the service ports of its TCP mappings.
 
 Cloud services (DNS, OBS) have no backend here yet; UDP mappings are not carried yet.
 """
@@ -41,7 +41,7 @@ def build() -> DesiredState:
     """Three queries, whatever the number of endpoints."""
     state = DesiredState()
     mappings: dict = {}
-    for mapping in PortMapping.objects.filter(protocol="TCP").order_by("service_port"):
+    for mapping in PortMapping.objects.filter(protocol="TCP").order_by("terminal_port"):
         mappings.setdefault(mapping.service_id, []).append(mapping)
     services = EndpointService.objects.filter(
         status=ServiceStatus.AVAILABLE, service_type=ServiceType.INTERFACE
@@ -49,7 +49,7 @@ def build() -> DesiredState:
     for service in services:
         if backend_key(service):
             state.add_ports(
-                backend_key(service), *(m.terminal_port for m in mappings.get(service.pk, []))
+                backend_key(service), *(m.service_port for m in mappings.get(service.pk, []))
             )
     endpoints = (
         Endpoint.objects.filter(
@@ -68,15 +68,15 @@ def build() -> DesiredState:
         if endpoint.status != EndpointStatus.ACCEPTED or not backend_key(service):
             continue
         for mapping in mappings.get(service.pk, []):
-            key = f"{endpoint.pk}:{mapping.service_port}"
+            key = f"{endpoint.pk}:{mapping.terminal_port}"
             state.frontends[key] = Frontend(
                 key=key,
                 consumer_vpc=vpc,
                 node_ip=endpoint.node_ip,
-                port=mapping.service_port,
+                port=mapping.terminal_port,
                 provider_vpc=str(service.vpc_id),
                 backend_address=backend_address(service),
-                backend_port=mapping.terminal_port,
+                backend_port=mapping.service_port,
                 source=source_address(endpoint.packet_id),
                 proxy_protocol=service.tcp_proxy in PROXY_PROTOCOL,
                 allowed_sources=tuple(endpoint.whitelist) if endpoint.enable_whitelist else (),

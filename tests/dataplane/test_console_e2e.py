@@ -119,7 +119,7 @@ def test_two_tenants_on_the_same_range_reach_each_others_services(host, sdk):  #
                 server_type="LB",
                 approval_enabled=False,
                 service_name="shop",
-                # 服务端口 80 (server_port) to the ELB's 8080 (client_port: 终端端口)
+                # 终端端口 8080 (client_port) → 服务端口 80 (server_port) on the ELB
                 ports=[PortList(client_port=8080, server_port=80, protocol="TCP")],
             )
         )
@@ -138,7 +138,7 @@ def test_two_tenants_on_the_same_range_reach_each_others_services(host, sdk):  #
     decide(sdk("a-approver"), web.pk, pending.pk, "receive")
     pending.refresh_from_db()
     # From tenant-a's VPC to tenant-b's ELB, and from tenant-b's VPC to tenant-a's.
-    seen = answer(fetch(host, host.vpc_ns(str(a_vpc.pk)), to_b.node_ip, 80))
+    seen = answer(fetch(host, host.vpc_ns(str(a_vpc.pk)), to_b.node_ip, 8080))
     assert seen["server"] == "elb-2d6f"
     seen = answer(fetch(host, host.vpc_ns(str(b_vpc.pk)), pending.node_ip, 80))
     assert seen["server"] == "elb-97rn"

@@ -82,3 +82,20 @@ def test_an_unknown_driver_is_refused_with_the_choices(settings):
     settings.DATAPLANE = "ovn"
     with pytest.raises(CommandError, match="simulated, linux"):
         call_command("dataplane")
+
+
+def test_the_endpoint_listens_on_the_terminal_port_and_reaches_the_service_port(demo_data):
+    """The manual: 通过'终端端口 → 服务端口'的方式进行访问 (§2.1): the node IP listens on the terminal port
+    (the API's client_port); the backend answers on the service port (server_port)."""
+    from services.models import PortMapping
+
+    accepted, _pending = web_endpoints()
+    PortMapping.objects.create(
+        service=accepted.service, protocol="TCP", service_port=9000, terminal_port=8443
+    )
+    state = desired_state().resolved()
+    frontend = state.frontends[f"{accepted.pk}:8443"]
+    assert (frontend.port, frontend.backend_port) == (8443, 9000)
+    assert f"{accepted.pk}:9000" not in state.frontends
+    elb = LoadBalancer.objects.get(name="elb-97rn")
+    assert 9000 in state.hosts[str(elb.pk)].ports and 8443 not in state.hosts[str(elb.pk)].ports
