@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from console.network import dataplane
 from console.quotas.limits import ENDPOINT
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -252,6 +253,7 @@ class EndpointDetailView(EndpointView):
             "route_network": ipaddress.ip_network(endpoint.service.route_prefix)
             if endpoint.service.route_prefix
             else None,
+            "host_namespace": dataplane.vpc_namespace(endpoint.vpc_id),
         }
 
 

@@ -109,3 +109,15 @@ def test_one_converger_at_a_time(tmp_path):
         order.append("second in")
     thread.join()
     assert order == ["first in", "first out", "second in"]
+
+
+def test_the_endpoint_page_shows_the_command_that_works_on_this_host(login, settings):
+    accepted = Endpoint.objects.get(status=EndpointStatus.ACCEPTED, service__name="web")
+    page = login("b-admin").get(f"/endpoints/{accepted.pk}/")
+    assert "ip netns exec" not in page.content.decode()  # simulated: nothing on this host
+    settings.DATAPLANE, settings.DATAPLANE_PREFIX = "linux", "vpce-"
+    text = login("b-admin").get(f"/endpoints/{accepted.pk}/").content.decode()
+    namespace = "vpce-v" + str(accepted.vpc_id).replace("-", "")[:8]
+    for port in (80, 443):
+        assert f"ip netns exec {namespace} curl http://{accepted.node_ip}:{port}/" in text
+    assert "控制台所在主机" in text

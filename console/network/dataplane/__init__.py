@@ -90,6 +90,13 @@ def teardown(driver: Driver | None = None) -> list[str]:
         return driver.teardown()
 
 
+def vpc_namespace(vpc_id) -> str:
+    """The network namespace a VPC is on this host ("" when the data plane is simulated): the
+    endpoint's page shows `ip netns exec <it> curl ...`, which works on the console's host."""
+    driver = get_driver()
+    return driver.vpc_ns(str(vpc_id)) if hasattr(driver, "vpc_ns") else ""
+
+
 def watched() -> frozenset[str]:
     return frozenset().union(*(b.watches for b in registry.dataplane_builders.values()))
 
