@@ -1,4 +1,5 @@
-"""The network inventory's part of the desired state: every VPC, subnet, ECS and ELB."""
+"""The network inventory's part of the desired state: every VPC, subnet, ECS and ELB, each
+ECS and ELB with its security groups' and its subnet's network ACL's inbound rules."""
 
 from __future__ import annotations
 
@@ -6,11 +7,37 @@ from django.conf import settings
 
 from console.network import models as net
 
+from .firewall import ACLRule, Firewall, SGRule
 from .state import DesiredState, Host, SubnetBridge, VPCNamespace
 
 
+def firewall(backend) -> Firewall | None:
+    """None for a backend in no security group (nothing filters it)."""
+    groups = list(backend.security_groups.all())
+    if not groups:
+        return None
+    rules = sorted(
+        (
+            SGRule(rule.protocol, rule.remote_cidr, rule.port_min, rule.port_max)
+            for group in groups
+            for rule in group.rules.all()
+            if rule.direction == net.Direction.INGRESS
+        ),
+        key=repr,
+    )
+    acl = backend.subnet.network_acl
+    acl_rules = None
+    if acl is not None and acl.enabled:
+        acl_rules = tuple(
+            ACLRule(rule.protocol, rule.cidr, rule.action == net.RuleAction.ALLOW)
+            for rule in sorted(acl.rules.all(), key=lambda rule: rule.priority)
+            if rule.direction == net.Direction.INGRESS
+        )
+    return Firewall(tuple(rules), acl_rules)
+
+
 def build() -> DesiredState:
-    """Four queries. Each ECS and ELB answers on settings.DATAPLANE_RESPONDER_PORTS; the
+    """A fixed number of queries. Each ECS and ELB answers on settings.DATAPLANE_RESPONDER_PORTS; the
     resource apps add the ports their services map to (endpoints/dataplane.py)."""
     state = DesiredState()
     for vpc in net.VPC.objects.only("id", "name", "cidr"):
@@ -22,7 +49,10 @@ def build() -> DesiredState:
         )
     ports = tuple(settings.DATAPLANE_RESPONDER_PORTS)
     for model, kind in ((net.Server, "ecs"), (net.LoadBalancer, "elb")):
-        for backend in model.objects.only("id", "vpc_id", "subnet_id", "name", "ip_address"):
+        backends = model.objects.select_related("subnet__network_acl").prefetch_related(
+            "security_groups__rules", "subnet__network_acl__rules"
+        )
+        for backend in backends:
             key = str(backend.pk)
             state.hosts[key] = Host(
                 key,
@@ -32,5 +62,6 @@ def build() -> DesiredState:
                 backend.ip_address,
                 kind,
                 ports,
+                firewall(backend),
             )
     return state

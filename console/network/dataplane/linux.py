@@ -40,11 +40,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import haproxy
+from . import firewall, haproxy
 from .state import SOURCE_RANGE, DesiredState
 
 RESPONDER = Path(__file__).with_name("responder.py")
-TOOLS = ("ip", "haproxy")
+TOOLS = ("ip", "haproxy", "nft")
 
 
 class DataplaneError(RuntimeError):
@@ -228,6 +228,10 @@ class LinuxDriver:
                 self.start_responder(ns, spec)
                 done.append(f"{ns}: responder {host.name} on {', '.join(map(str, host.ports))}")
 
+        # 2b. security groups and network ACLs (firewall.py)
+        for host in desired.hosts.values():
+            done += self.converge_firewall(self.host_ns(host.key), host.firewall)
+
         # 3. HAProxy
         done += self.converge_haproxy(desired, observed)
 
@@ -284,6 +288,27 @@ class LinuxDriver:
             if ifname != "lo":
                 done.append(f"{ns}: {ifname} up")
         return done
+
+    def converge_firewall(self, ns: str, wanted: firewall.Firewall | None) -> list[str]:
+        """Load the host's nftables table when its digest differs (or drop it: None)."""
+        listing = self.run(
+            "ip", "netns", "exec", ns, "nft", "list", "table", "inet", firewall.TABLE, check=False
+        )
+        loaded = firewall.loaded_digest(listing)
+        if wanted is None and not loaded:
+            return []
+        if wanted is not None and loaded == firewall.digest(wanted):
+            return []
+        result = subprocess.run(
+            ["ip", "netns", "exec", ns, "nft", "-f", "-"],
+            input=firewall.script(wanted),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if result.returncode:
+            raise DataplaneError(f"{ns}: nft: {result.stderr.strip()}")
+        return [f"{ns}: firewall {'loaded' if wanted else 'removed'}"]
 
     def start_responder(self, ns: str, spec: dict) -> None:
         log = open(self.run_dir / f"{ns}.log", "ab")  # noqa: SIM115 (the child keeps it)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field, replace
 
+from .firewall import Firewall
+
 # Where VPCEP traffic reaches a backend from (§5.2): each frontend's source address is here.
 SOURCE_RANGE = ipaddress.ip_network("198.19.128.0/20")
 
@@ -51,6 +53,7 @@ class Host:
     address: str
     kind: str = "ecs"  # "ecs" or "elb"
     ports: tuple[int, ...] = ()
+    firewall: Firewall | None = None  # its security groups and subnet ACL; None: no filter
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connections
 
 from console.network import dataplane
 from console.network.dataplane import get_driver
+from console.network.dataplane.linux import missing_tools
 
 log = logging.getLogger("console.dataplane")
 
@@ -26,12 +27,21 @@ class Command(BaseCommand):
             "--teardown", action="store_true", help="remove every host object and stop"
         )
         parser.add_argument("--driver", default="", help="simulated or linux (default: DATAPLANE)")
+        parser.add_argument(
+            "--check", action="store_true", help="say whether this host can run the driver"
+        )
 
-    def handle(self, *args, every: float, teardown: bool, driver: str, **options):
+    def handle(self, *args, every: float, teardown: bool, driver: str, check: bool, **options):
         try:
             plane = get_driver(driver)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if check:
+            missing = missing_tools() if plane.name == "linux" else []
+            if missing:
+                raise CommandError(f"The linux data plane needs {', '.join(missing)}.")
+            self.stdout.write(f"The {plane.name} data plane can run here.")
+            return
         if teardown:
             self.report(dataplane.teardown(plane))
             return
