@@ -1,10 +1,15 @@
-"""Is the backend reachable from endpoints? The two checks of §5.2 (N2)."""
+"""Is the backend reachable from endpoints? The two checks of §5.2 (N2), and with the linux data
+plane (issue 14) a third: a real connection from 198.19.128.0/20 through the real path."""
 
 from __future__ import annotations
 
 import ipaddress
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
+from console.network import dataplane
 from console.network.models import NetworkACLRule, Protocol, RuleAction, SecurityGroupRule
 
 from .models import PLATFORM_SOURCE_RANGE, EndpointService
@@ -72,3 +77,32 @@ def check_backend(service: EndpointService) -> BackendCheck | None:
         )
         acl_ok = deciding is not None and deciding.action == RuleAction.ALLOW
     return BackendCheck(sg_ok, acl_ok, [g.name for g in groups], acl.name if acl else "")
+
+
+@dataclass(frozen=True)
+class Probe:
+    port: int
+    result: str  # "reachable", "refused", "timeout" or "unreachable"
+
+    @property
+    def ok(self) -> bool:
+        return self.result == "reachable"
+
+
+def live_check_available(service: EndpointService) -> bool:
+    """The connection check needs a real data plane and a backend."""
+    return settings.DATAPLANE != "simulated" and service.backend is not None
+
+
+def probe_backend(service: EndpointService) -> list[Probe]:
+    """Connect to the backend on each TCP service port from the endpoint range, at once (each
+    waits at most a second). Empty with the simulated data plane or without a backend."""
+    if not live_check_available(service):
+        return []
+    address = service.backend.ip_address
+    ports = sorted({p.service_port for p in service.ports.all() if p.protocol == "TCP"})
+    with ThreadPoolExecutor(max_workers=min(len(ports), 8) or 1) as pool:
+        results = list(pool.map(lambda port: dataplane.probe(service.vpc_id, address, port), ports))
+    return [
+        Probe(port, result or "unreachable") for port, result in zip(ports, results, strict=True)
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from endpoints.views import connection_events
 from notifications.views import NotificationsTabMixin
 
 from . import operations as ops
-from .backend_check import check_backend
+from .backend_check import check_backend, live_check_available, probe_backend
 from .filters import ServiceFilterSet
 from .forms import (
     DescriptionForm,
@@ -283,7 +283,27 @@ class ServiceDetailView(ServiceView):
         )
 
     def get_tab_context(self) -> dict:
-        return {"check": check_backend(self.object)}
+        return {
+            "check": check_backend(self.object),
+            "live_check": live_check_available(self.object),
+        }
+
+
+class ServiceBackendProbeView(ServiceView):
+    """基本信息's connection check (issue 14), loaded after the page: connecting takes up to a
+    second when the backend drops the traffic."""
+
+    def get_queryset(self):
+        return self.queryset.select_related("load_balancer", "server").prefetch_related("ports")
+
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        if not live_check_available(self.object):
+            raise Http404  # nothing to connect with: the data plane is simulated
+        return render(
+            request,
+            "services/_backend_probe.html",
+            {"object": self.object, "probes": probe_backend(self.object)},
+        )
 
 
 class ServiceConnectionsView(ServiceView):

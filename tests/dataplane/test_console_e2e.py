@@ -35,8 +35,10 @@ from console.network import dataplane
 from console.network.models import VPC, LoadBalancer, Server
 from console.tenancy.models import Account
 from endpoints.models import Endpoint, EndpointStatus
+from endpoints.operations import create_endpoint
 from services.models import EndpointService
 from tests.api.conftest import keys, sdk, site  # noqa: F401 (fixtures)
+from tests.services.conftest import project, user
 
 from .conftest import PREFIX, answer, fetch
 
@@ -200,3 +202,38 @@ def test_a_killed_haproxy_comes_back_with_the_reconciler(host, sdk):  # noqa: F8
     dataplane.teardown()
     assert host.namespaces() == [] and not host.observe().haproxy_pid
     assert VPC.objects.filter(pk=pending.vpc_id).exists()  # the database is untouched
+
+
+def test_a_backend_without_the_source_range_rule_times_out_and_the_check_says_so(
+    host,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    """§5.2: tenant-a's `app` runs on ecs-3f0c, whose security group lacks 198.19.128.0/20.
+    An accepted endpoint to it carries nothing, and 基本信息 says why; `web` answers."""
+    demo.seed(password=settings.DEMO_PASSWORD)
+    app = EndpointService.objects.get(name="app", is_system=False)
+    web, _pending = web_and_consumer()
+    subnet = Server.objects.get(name="ecs-3f0c").subnet
+    with django_capture_on_commit_callbacks(execute=True):
+        made = create_endpoint(
+            user("a-admin"),
+            project("tenant-a"),
+            service_id=app.pk,
+            vpc_id=app.vpc_id,
+            subnet_id=subnet.pk,
+        )
+    made.refresh_from_db()
+    assert made.status == EndpointStatus.ACCEPTED
+    ns = host.vpc_ns(str(made.vpc_id))
+    assert "server" not in answer(fetch(host, ns, made.node_ip, 8080))  # dropped: timed out
+    client.force_login(user("a-admin"))
+    page = client.get(f"/services/{app.pk}/").content.decode()
+    assert 'data-check="connection"' in page and f"/services/{app.pk}/backend-probe/" in page
+    probe = client.get(f"/services/{app.pk}/backend-probe/").content.decode()
+    assert 'data-result="timeout"' in probe and "超时" in probe
+    probe = client.get(f"/services/{web.pk}/backend-probe/").content.decode()
+    assert 'data-port="80" data-result="reachable"' in probe and "成功" in probe
+    # Another account's service is not found, as everywhere.
+    client.force_login(user("b-admin"))
+    assert client.get(f"/services/{app.pk}/backend-probe/").status_code == 404

@@ -121,3 +121,25 @@ def test_the_endpoint_page_shows_the_command_that_works_on_this_host(login, sett
     for port in (80, 443):
         assert f"ip netns exec {namespace} curl http://{accepted.node_ip}:{port}/" in text
     assert "控制台所在主机" in text
+
+
+def test_the_connection_check_needs_a_real_data_plane(login):
+    web = EndpointService.objects.get(name="web", is_system=False)
+    client = login("a-admin")
+    assert 'data-check="connection"' not in client.get(f"/services/{web.pk}/").content.decode()
+    assert client.get(f"/services/{web.pk}/backend-probe/").status_code == 404
+
+
+def test_make_run_asks_whether_the_host_can_run_the_linux_driver(monkeypatch, capsys):
+    from django.core.management import CommandError, call_command
+
+    from console.network.management.commands import dataplane as command
+
+    monkeypatch.setattr(command, "missing_tools", lambda: ["root", "nft"])
+    with pytest.raises(CommandError, match="needs root, nft"):
+        call_command("dataplane", "--check", "--driver", "linux")
+    call_command("dataplane", "--check", "--driver", "simulated")
+    assert "can run here" in capsys.readouterr().out
+    monkeypatch.setattr(command, "missing_tools", lambda: [])
+    call_command("dataplane", "--check", "--driver", "linux")
+    assert "linux data plane can run here" in capsys.readouterr().out

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import subprocess
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -95,6 +96,19 @@ def vpc_namespace(vpc_id) -> str:
     endpoint's page shows `ip netns exec <it> curl ...`, which works on the console's host."""
     driver = get_driver()
     return driver.vpc_ns(str(vpc_id)) if hasattr(driver, "vpc_ns") else ""
+
+
+def probe(vpc_id, address: str, port: int) -> str:
+    """Can endpoint traffic reach address:port in this VPC? "reachable", "refused", "timeout"
+    or "unreachable" from the host's data plane; "" when it is simulated (nothing to ask)."""
+    driver = get_driver()
+    if not hasattr(driver, "probe"):
+        return ""
+    try:
+        return driver.probe(str(vpc_id), address, port)
+    except (OSError, RuntimeError, subprocess.SubprocessError):
+        log.exception("The backend probe failed.")
+        return "unreachable"
 
 
 def watched() -> frozenset[str]:

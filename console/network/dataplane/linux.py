@@ -41,10 +41,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import firewall, haproxy
-from .state import SOURCE_RANGE, DesiredState
+from .state import PROBE_ADDRESS, SOURCE_RANGE, DesiredState
 
 RESPONDER = Path(__file__).with_name("responder.py")
 TOOLS = ("ip", "haproxy", "nft")
+
+
+PROBE = """
+import socket, sys
+address, port, source, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+s = socket.socket()
+s.settimeout(timeout)
+try:
+    s.bind((source, 0))
+    s.connect((address, port))
+    print("reachable")
+except ConnectionRefusedError:
+    print("refused")
+except TimeoutError:
+    print("timeout")
+except OSError:
+    print("unreachable")
+"""
 
 
 class DataplaneError(RuntimeError):
@@ -172,7 +190,9 @@ class LinuxDriver:
         wanted: dict[str, Namespace] = {}  # namespace -> the links and addresses it must have
 
         for vpc in desired.vpcs.values():
-            wanted[self.vpc_ns(vpc.key)] = Namespace(links={"lo": {}})
+            wanted[self.vpc_ns(vpc.key)] = Namespace(
+                links={"lo": {}}, addresses={("lo", f"{PROBE_ADDRESS}/32")}
+            )
         for subnet in desired.subnets.values():
             space = wanted[self.vpc_ns(subnet.vpc)]
             bridge = self.bridge(subnet.key)
@@ -309,6 +329,30 @@ class LinuxDriver:
         if result.returncode:
             raise DataplaneError(f"{ns}: nft: {result.stderr.strip()}")
         return [f"{ns}: firewall {'loaded' if wanted else 'removed'}"]
+
+    def probe(self, vpc_key: str, address: str, port: int, timeout: float = 1.0) -> str:
+        """Connect to address:port inside a VPC's namespace from PROBE_ADDRESS, as endpoint
+        traffic arrives: "reachable", "refused", "timeout" or "unreachable"."""
+        result = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.vpc_ns(vpc_key),
+                self.python,
+                "-c",
+                PROBE,
+                address,
+                str(port),
+                PROBE_ADDRESS,
+                str(timeout),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 10,
+            check=False,
+        )
+        return result.stdout.strip() or "unreachable"
 
     def start_responder(self, ns: str, spec: dict) -> None:
         log = open(self.run_dir / f"{ns}.log", "ab")  # noqa: SIM115 (the child keeps it)

@@ -84,10 +84,15 @@ class Frontend:
     maxconn: int = 3000
 
 
+# The address the console's backend check connects from, in every VPC namespace (§5.2: the
+# real path from the transit range); frontends never use it.
+PROBE_ADDRESS = str(SOURCE_RANGE[-2])
+
+
 def source_address(number: int) -> str:
-    """A stable source address in 198.19.128.0/20 for a number (an endpoint's 报文标识).
-    Two endpoints sharing one is harmless: HAProxy picks distinct source ports."""
-    return str(SOURCE_RANGE[1 + number % (SOURCE_RANGE.num_addresses - 2)])
+    """A stable source address in 198.19.128.0/20 for a number (an endpoint's 报文标识), never
+    the probe's. Two endpoints sharing one is harmless: HAProxy picks distinct source ports."""
+    return str(SOURCE_RANGE[1 + number % (SOURCE_RANGE.num_addresses - 3)])
 
 
 @dataclass
