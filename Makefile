@@ -31,6 +31,7 @@ run: install
 	@echo "  VPC Endpoint console: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: $(DEMO_PASSWORD)): operator, a-admin, a-approver, a-member, b-admin, b-approver, b-member"
 	@echo "  Ctrl-C stops the web server, the task worker and the sweep (restarted if they die)."
+	@if [ "$${DATAPLANE:-}" = linux ]; then echo "  DATAPLANE=linux: the reconciler builds the data plane on this host; Ctrl-C removes it."; fi
 	@echo
 	@exec $(PY) bin/run --port $(PORT)
 
