@@ -6,7 +6,7 @@ and upgrade_endpoint_service. The same operations as 修改, 连接管理 and �
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from console.tenancy.querysets import CHANGE
@@ -23,8 +23,8 @@ from .views import (
     ServiceView,
     _decidable_service,
     _reloaded_service,
-    _service_queryset,
     json_body,
+    own_service,
     service_ports,
 )
 
@@ -47,7 +47,7 @@ class ServiceWithChangesView(ServiceView):
 
     def put(self, request: HttpRequest, service_id: str):
         data = json_body(request, "UpdateService")
-        self._own(request, service_id)
+        own_service(request, self.project, service_id)
         changes = {change: data[field] for field, change in UPDATE_FIELDS.items() if field in data}
         if "ports" in data:
             changes["ports"] = service_ports(data)
@@ -63,7 +63,7 @@ class ServiceNameView(ApiView):
         data = json_body(request, "UpdateServiceName")
         if "endpoint_service_name" not in data:
             raise ApiError(400, INVALID, "endpoint_service_name is required.")
-        _own_service(request, self.project, service_id)
+        own_service(request, self.project, service_id)
         try:
             service = service_ops.rename_service(
                 request.user, service_id, data["endpoint_service_name"]
@@ -102,7 +102,7 @@ class PermissionDescriptionView(ApiView):
         data = json_body(request, "PermissionDescription")
         if "description" not in data.get("permission", {}):
             raise ApiError(400, INVALID, "permission.description is required.")
-        service = _own_service(request, self.project, service_id)
+        service = own_service(request, self.project, service_id)
         record = service_ops.update_permission_description(
             request.user, service.pk, permission_id, data["permission"]["description"]
         )
@@ -116,7 +116,7 @@ class ServerResourcesView(ApiView):
 
     def post(self, request: HttpRequest, service_id: str):
         data = json_body(request, "ServerResources")
-        service = _own_service(request, self.project, service_id)
+        service = own_service(request, self.project, service_id)
         resources = [
             (entry.get("resource_id", ""), entry.get("availability_zone_id", ""))
             for entry in data.get("server_resources", [])
@@ -131,7 +131,7 @@ class ServiceUpgradeView(ApiView):
     body adds the service's ID and says so. Nothing changes, so nothing is recorded."""
 
     def post(self, request: HttpRequest, service_id: str):
-        _own_service(request, self.project, service_id)
+        own_service(request, self.project, service_id)
         service = get_object_for(
             request.user,
             EndpointService.objects.filter(project=self.project),
@@ -147,15 +147,3 @@ class ServiceUpgradeView(ApiView):
             },
             status=202,
         )
-
-
-def _own_service(request, project, service_id) -> EndpointService:
-    """The path's service of the path's project (404 otherwise)."""
-    service = (
-        _service_queryset(request, project).filter(pk=service_id).first()
-        if is_uuid(service_id)
-        else None
-    )
-    if service is None:
-        raise Http404
-    return service

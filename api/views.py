@@ -309,16 +309,22 @@ class ServiceChangeMixin:
     # PUT (update_endpoint_service): api/service_changes.py
 
     def delete(self, request: HttpRequest, service_id: str):
-        self._own(request, service_id)
+        own_service(request, self.project, service_id)
         service_ops.delete_service(request.user, service_id)
         return HttpResponse(status=204)
 
-    def _own(self, request, service_id):
-        if (
-            not is_uuid(service_id)
-            or not _service_queryset(request, self.project).filter(pk=service_id).exists()
-        ):
-            raise Http404
+
+def own_service(request, project, service_id) -> EndpointService:
+    """The path's service of the path's project, as this user may see it (404 otherwise): the
+    operation then checks the role and locks it."""
+    service = (
+        _service_queryset(request, project).filter(pk=service_id).first()
+        if is_uuid(service_id)
+        else None
+    )
+    if service is None:
+        raise Http404
+    return service
 
 
 SERVICE_DETAIL = ("project__account", "vpc", "load_balancer", "server")
