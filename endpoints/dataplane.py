@@ -9,15 +9,32 @@ console.registry.DataplaneBuilder by registrations.py.
   客户端IP透传 is proxy_open or open, and the endpoint's 访问控制 CIDRs as allowed sources;
 - every service's backend answers on the service ports of its TCP mappings.
 
-Cloud services (DNS, OBS) have no backend here yet; UDP mappings are not carried yet.
+- every accepted endpoint to the DNS cloud service has its VPC's resolver listen on its node
+  IP (dns.py);
+- every accepted gateway endpoint (OBS) gives its VPC the service's stand-in, reachable from
+  the subnets of the route tables its routes are in (gateway.py): the subnets associated with
+  them, and for the VPC's default route table every subnet associated with none.
+
+UDP port mappings are not carried: HAProxy is TCP only.
 """
 
 from __future__ import annotations
 
-from console.network.dataplane.state import DesiredState, Frontend, NodeAddress, source_address
+import ipaddress
+import uuid
+
+from console.network.dataplane.state import (
+    DesiredState,
+    Frontend,
+    GatewayAccess,
+    NodeAddress,
+    source_address,
+)
+from console.network.models import Route, Subnet
 from services.models import EndpointService, PortMapping, ServiceStatus, ServiceType, TcpProxy
 
 from .models import Endpoint, EndpointStatus
+from .provisioning import ROUTE_HOP_TYPE
 
 HOLDS_NODE_IP = (
     EndpointStatus.CREATING,
@@ -37,8 +54,43 @@ def backend_address(service: EndpointService) -> str:
     return backend.ip_address if backend else ""
 
 
+def gateway_access(state: DesiredState) -> None:
+    """The accepted gateway endpoints' routes, by the subnets they reach (three queries)."""
+    routes = Route.objects.filter(next_hop_type=ROUTE_HOP_TYPE).select_related("route_table")
+    by_endpoint: dict[str, set] = {}
+    for route in routes:
+        by_endpoint.setdefault(route.next_hop, set()).add(route.route_table)
+    endpoints = Endpoint.objects.filter(
+        status=EndpointStatus.ACCEPTED, service__service_type=ServiceType.GATEWAY
+    ).select_related("service")
+    subnets: dict = {}
+    for subnet in Subnet.objects.filter(vpc__route_tables__routes__next_hop_type=ROUTE_HOP_TYPE):
+        subnets.setdefault(subnet.vpc_id, {})[subnet.pk] = subnet
+    for endpoint in endpoints:
+        service, tables = endpoint.service, by_endpoint.get(str(endpoint.pk), set())
+        if not tables or not service.route_prefix:
+            continue
+        sources = {
+            subnet.cidr
+            for subnet in subnets.get(endpoint.vpc_id, {}).values()
+            for table in tables
+            if subnet.route_table_id == table.pk or (not subnet.route_table_id and table.is_default)
+        }
+        key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"vpcep-gateway:{endpoint.vpc_id}:{service.pk}"))
+        previous = state.gateways.get(key)
+        network = ipaddress.ip_network(service.route_prefix)
+        state.gateways[key] = GatewayAccess(
+            key,
+            str(endpoint.vpc_id),
+            service.name,
+            service.route_prefix,
+            str(network[10]),
+            tuple(sorted(sources | set(previous.sources if previous else ()))),
+        )
+
+
 def build() -> DesiredState:
-    """Three queries, whatever the number of endpoints."""
+    """A fixed number of queries, whatever the number of endpoints."""
     state = DesiredState()
     mappings: dict = {}
     for mapping in PortMapping.objects.filter(protocol="TCP").order_by("terminal_port"):
@@ -65,6 +117,12 @@ def build() -> DesiredState:
         vpc, subnet = str(endpoint.vpc_id), str(endpoint.subnet_id)
         state.node_addresses.add(NodeAddress(vpc, subnet, endpoint.node_ip))
         service = endpoint.service
+        if (
+            endpoint.status == EndpointStatus.ACCEPTED
+            and service.is_system
+            and service.name == "dns"
+        ):
+            state.dns_listen.setdefault(vpc, set()).add(endpoint.node_ip)
         if endpoint.status != EndpointStatus.ACCEPTED or not backend_key(service):
             continue
         for mapping in mappings.get(service.pk, []):
@@ -81,4 +139,5 @@ def build() -> DesiredState:
                 proxy_protocol=service.tcp_proxy in PROXY_PROTOCOL,
                 allowed_sources=tuple(endpoint.whitelist) if endpoint.enable_whitelist else (),
             )
+    gateway_access(state)
     return state

@@ -225,7 +225,13 @@ def seed_network(project: Project, plan: NetworkPlan) -> None:
         destination=plan.cidr,
         defaults={"next_hop_type": "local", "next_hop": ""},
     )
-    resource(net.RouteTable, project, f"rtb-{plan.vpc[4:]}-2", vpc=vpc, is_default=False)
+    second = resource(net.RouteTable, project, f"rtb-{plan.vpc[4:]}-2", vpc=vpc, is_default=False)
+    # The second subnet uses the second route table: a gateway endpoint on the default one
+    # reaches the first subnet only (issue 14, §2.2).
+    for subnet in subnets[1:]:
+        if subnet.route_table_id != second.pk:
+            subnet.route_table = second
+            subnet.save(update_fields=["route_table"])
 
     open_sg = resource(
         net.SecurityGroup,

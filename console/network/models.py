@@ -149,6 +149,16 @@ class Subnet(ProjectResource):
         related_name="subnets",
         verbose_name=_("network ACL"),
     )
+    # The route table the subnet is associated with; none: its VPC's default one. A gateway
+    # endpoint's routes reach the subnets of the route tables it was given (issue 14).
+    route_table = models.ForeignKey(
+        "RouteTable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subnets",
+        verbose_name=_("route table"),
+    )
 
     class Meta(ProjectResource.Meta):
         verbose_name = _("subnet")
@@ -157,6 +167,10 @@ class Subnet(ProjectResource):
     def clean(self) -> None:
         if self.vpc_id:
             self.same_project(self.vpc, self.network_acl)
+            if self.route_table is not None and self.route_table.vpc_id != self.vpc_id:
+                raise ValidationError(
+                    {"route_table": _("The route table must belong to the subnet's VPC.")}
+                )
         try:
             network = ipaddress.ip_network(self.cidr)
         except ValueError:

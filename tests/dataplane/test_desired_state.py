@@ -53,7 +53,7 @@ def test_proxy_protocol_and_access_control_reach_the_frontend(demo_data):
 
 def test_the_state_takes_a_fixed_number_of_queries(demo_data, django_assert_num_queries):
     accepted, _pending = web_endpoints()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         desired_state()
     for n in range(5):
         Endpoint.objects.create(
@@ -65,7 +65,7 @@ def test_the_state_takes_a_fixed_number_of_queries(demo_data, django_assert_num_
             status=EndpointStatus.ACCEPTED,
             packet_id=PacketIdSequence.next(),
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         assert len(desired_state().frontends) >= 12
 
 

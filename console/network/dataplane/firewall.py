@@ -7,9 +7,9 @@ the subnet's network ACL, when it has an enabled one (rules by priority, the fir
 decides; none matching: denied), and then one of the security groups' inbound rules (none
 matching: dropped). Replies to the host's own connections always pass.
 
-`render()` makes the whole table from plain values; the driver loads it with `nft -f -` in one
-transaction (the old table goes in the same step) and only when its digest, kept as the
-table's comment, differs from the one loaded.
+`render()` makes the table's chains from plain values; `script()` wraps any table's chains for
+`nft -f -` (gateway.py uses it too): the old table goes in the same transaction, and the
+driver loads it only when its digest, kept as the table's comment, differs from the loaded one.
 """
 
 from __future__ import annotations
@@ -76,21 +76,21 @@ def render(firewall: Firewall) -> str:
     return "\n".join(lines)
 
 
-def digest(firewall: Firewall) -> str:
-    return hashlib.sha256(render(firewall).encode()).hexdigest()[:16]
+def digest(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def script(firewall: Firewall | None) -> str:
-    """`nft -f -` input replacing the table in one transaction (or removing it: None)."""
-    head = f"table inet {TABLE}\ndelete table inet {TABLE}\n"
-    if firewall is None:
+def script(table: str, body: str | None) -> str:
+    """`nft -f -` input replacing table `table` (inet) in one transaction with `body`'s chains,
+    its digest kept as the table's comment; None removes the table."""
+    head = f"table inet {table}\ndelete table inet {table}\n"
+    if body is None:
         return head
-    body = render(firewall)
-    return f'{head}table inet {TABLE} {{\n  comment "{digest(firewall)}"\n{body}\n}}\n'
+    return f'{head}table inet {table} {{\n  comment "{digest(body)}"\n{body}\n}}\n'
 
 
 def loaded_digest(listing: str) -> str:
-    """The digest in `nft list table inet vpcep_firewall`'s output ("" when none)."""
+    """The digest in `nft list table inet <table>`'s output ("" when there is none)."""
     for line in listing.splitlines():
         line = line.strip()
         if line.startswith("comment "):

@@ -64,4 +64,8 @@ def build() -> DesiredState:
                 ports,
                 firewall(backend),
             )
+    for record in net.DNSRecord.objects.filter(type="A").select_related("zone"):
+        state.dns_records.setdefault(str(record.zone.vpc_id), set()).add(
+            (record.name, record.value)
+        )
     return state

@@ -40,11 +40,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import firewall, haproxy
+from . import dns, firewall, gateway, haproxy
 from .state import PROBE_ADDRESS, SOURCE_RANGE, DesiredState
 
 RESPONDER = Path(__file__).with_name("responder.py")
-TOOLS = ("ip", "haproxy", "nft")
+TOOLS = ("ip", "haproxy", "nft", "dnsmasq")
 
 
 PROBE = """
@@ -250,7 +250,14 @@ class LinuxDriver:
 
         # 2b. security groups and network ACLs (firewall.py)
         for host in desired.hosts.values():
-            done += self.converge_firewall(self.host_ns(host.key), host.firewall)
+            body = firewall.render(host.firewall) if host.firewall else None
+            done += self.converge_nft(self.host_ns(host.key), firewall.TABLE, body, "firewall")
+        # 2c. which subnets reach a gateway endpoint's service (gateway.py)
+        for vpc in desired.vpcs.values():
+            body = gateway.render([g for g in desired.gateways.values() if g.vpc == vpc.key])
+            done += self.converge_nft(self.vpc_ns(vpc.key), gateway.TABLE, body, "gateway routes")
+        # 2d. the VPCs' DNS (dns.py)
+        done += dns.converge(self, desired.resolvers, observed)
 
         # 3. HAProxy
         done += self.converge_haproxy(desired, observed)
@@ -309,26 +316,24 @@ class LinuxDriver:
                 done.append(f"{ns}: {ifname} up")
         return done
 
-    def converge_firewall(self, ns: str, wanted: firewall.Firewall | None) -> list[str]:
-        """Load the host's nftables table when its digest differs (or drop it: None)."""
+    def converge_nft(self, ns: str, table: str, body: str | None, what: str) -> list[str]:
+        """Load table `table` in `ns` when its digest differs from `body`'s (None: drop it)."""
         listing = self.run(
-            "ip", "netns", "exec", ns, "nft", "list", "table", "inet", firewall.TABLE, check=False
+            "ip", "netns", "exec", ns, "nft", "list", "table", "inet", table, check=False
         )
         loaded = firewall.loaded_digest(listing)
-        if wanted is None and not loaded:
-            return []
-        if wanted is not None and loaded == firewall.digest(wanted):
+        if (body is None and not loaded) or (body is not None and loaded == firewall.digest(body)):
             return []
         result = subprocess.run(
             ["ip", "netns", "exec", ns, "nft", "-f", "-"],
-            input=firewall.script(wanted),
+            input=firewall.script(table, body),
             capture_output=True,
             text=True,
             timeout=30,
         )
         if result.returncode:
             raise DataplaneError(f"{ns}: nft: {result.stderr.strip()}")
-        return [f"{ns}: firewall {'loaded' if wanted else 'removed'}"]
+        return [f"{ns}: {what} {'loaded' if body is not None else 'removed'}"]
 
     def probe(self, vpc_key: str, address: str, port: int, timeout: float = 1.0) -> str:
         """Connect to address:port inside a VPC's namespace from PROBE_ADDRESS, as endpoint

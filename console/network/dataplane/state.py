@@ -89,6 +89,31 @@ class Frontend:
 PROBE_ADDRESS = str(SOURCE_RANGE[-2])
 
 
+@dataclass(frozen=True)
+class GatewayAccess:
+    """A gateway endpoint's service (OBS) as one consumer VPC reaches it: the service's prefix
+    is a subnet of the VPC's namespace holding a stand-in of the service at `address`, which
+    only `sources` may reach (the CIDRs of the subnets whose route tables got the endpoint's
+    route). It exists only while such an endpoint does."""
+
+    key: str  # a stable UUID of the (VPC, service) pair: it names the bridge and the host
+    vpc: str
+    service: str  # its name, "obs": the stand-in answers HTTP under it
+    prefix: str
+    address: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """A VPC's DNS: its private zones' A records, answered on each subnet's gateway address
+    and on the node IPs of the VPC's endpoints to the DNS cloud service."""
+
+    vpc: str
+    listen: tuple[str, ...]
+    records: tuple[tuple[str, str], ...]  # (name, IPv4 address)
+
+
 def source_address(number: int) -> str:
     """A stable source address in 198.19.128.0/20 for a number (an endpoint's 报文标识), never
     the probe's. Two endpoints sharing one is harmless: HAProxy picks distinct source ports."""
@@ -105,6 +130,10 @@ class DesiredState:
     node_addresses: set[NodeAddress] = field(default_factory=set)
     frontends: dict[str, Frontend] = field(default_factory=dict)
     responder_ports: dict[str, set[int]] = field(default_factory=dict)  # host key -> ports
+    gateways: dict[str, GatewayAccess] = field(default_factory=dict)
+    dns_records: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # vpc -> records
+    dns_listen: dict[str, set[str]] = field(default_factory=dict)  # vpc -> DNS endpoint IPs
+    resolvers: dict[str, Resolver] = field(default_factory=dict)  # filled by resolved()
 
     def merge(self, other: DesiredState) -> DesiredState:
         self.vpcs.update(other.vpcs)
@@ -114,6 +143,13 @@ class DesiredState:
         self.frontends.update(other.frontends)
         for key, ports in other.responder_ports.items():
             self.responder_ports.setdefault(key, set()).update(ports)
+        self.gateways.update(other.gateways)
+        for mine, theirs in (
+            (self.dns_records, other.dns_records),
+            (self.dns_listen, other.dns_listen),
+        ):
+            for vpc, values in theirs.items():
+                mine.setdefault(vpc, set()).update(values)
         return self
 
     def add_ports(self, host_key: str, *ports: int) -> None:
@@ -124,7 +160,33 @@ class DesiredState:
         what is complete is kept (a host whose subnet is not desired, a frontend whose VPCs
         are not): a driver converges this."""
         subnets = {k: s for k, s in self.subnets.items() if s.vpc in self.vpcs}
+        gateways = {k: g for k, g in self.gateways.items() if g.vpc in self.vpcs}
+        resolvers = {}
+        for vpc in sorted(set(self.dns_records) | set(self.dns_listen)):
+            if vpc not in self.vpcs:
+                continue
+            listen = {s.gateway for s in subnets.values() if s.vpc == vpc}
+            resolvers[vpc] = Resolver(
+                vpc,
+                tuple(sorted(listen | self.dns_listen.get(vpc, set()))),
+                tuple(sorted(self.dns_records.get(vpc, set()))),
+            )
         hosts = {}
+        # A gateway service's stand-in: a subnet of its prefix with one host answering HTTP.
+        for gateway in gateways.values():
+            network = ipaddress.ip_network(gateway.prefix)
+            subnets[gateway.key] = SubnetBridge(
+                gateway.key, gateway.vpc, gateway.service, gateway.prefix, str(network[-2])
+            )
+            hosts[gateway.key] = Host(
+                gateway.key,
+                gateway.vpc,
+                gateway.key,
+                gateway.service,
+                gateway.address,
+                "gateway",
+                (80,),
+            )
         for key, host in self.hosts.items():
             if host.subnet not in subnets:
                 continue
@@ -140,4 +202,6 @@ class DesiredState:
                 for k, f in self.frontends.items()
                 if f.consumer_vpc in self.vpcs and f.provider_vpc in self.vpcs
             },
+            gateways=gateways,
+            resolvers=resolvers,
         )
