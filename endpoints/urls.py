@@ -22,6 +22,7 @@ urlpatterns = [
         name="policy_delete_confirm",
     ),
     path("<uuid:pk>/tags/", views.EndpointTagsView.as_view(), name="tags"),
+    path("<uuid:pk>/monitoring/", views.EndpointMonitoringView.as_view(), name="monitoring"),
     path(
         "<uuid:pk>/notifications/",
         views.EndpointNotificationsView.as_view(),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from console.network import dataplane
+from console.network.monitoring import MonitoringTabMixin
 from console.quotas.limits import ENDPOINT
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -205,6 +206,7 @@ TABS = (
     Tab("tags", gettext_lazy("Tags"), "endpoints:tags"),
     Tab("history", gettext_lazy("Connection history"), "endpoints:history"),  # issue 11
     Tab("notifications", gettext_lazy("Notifications"), "endpoints:notifications", APPROVE),
+    Tab("monitoring", gettext_lazy("Monitoring"), "endpoints:monitoring"),  # issue 14
 )
 
 
@@ -378,6 +380,13 @@ class EndpointNotificationsView(NotificationsTabMixin, EndpointView):
 
     side = "endpoint"
     tab_url_name = "endpoints:notifications"
+
+
+class EndpointMonitoringView(MonitoringTabMixin, EndpointView):
+    """监控 (issue 14): this endpoint's traffic through the data plane."""
+
+    def monitored_endpoints(self):
+        return Endpoint.objects.filter(pk=self.object.pk)
 
 
 class EndpointDeleteConfirmView(ConfirmView, EndpointView):

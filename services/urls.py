@@ -12,6 +12,7 @@ urlpatterns = [
     path("create/", views.ServiceCreateView.as_view(), name="create"),
     path("<uuid:pk>/", views.ServiceDetailView.as_view(), name="detail"),
     path("<uuid:pk>/edit/", views.ServiceEditView.as_view(), name="edit"),
+    path("<uuid:pk>/monitoring/", views.ServiceMonitoringView.as_view(), name="monitoring"),
     path("<uuid:pk>/backend-probe/", views.ServiceBackendProbeView.as_view(), name="backend_probe"),
     path("<uuid:pk>/connections/", views.ServiceConnectionsView.as_view(), name="connections"),
     path(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
+from console.network.monitoring import MonitoringTabMixin
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.usage import quota_state
 from console.tags.forms import TagFormSet
@@ -171,6 +172,7 @@ TABS = (
     Tab("ports", gettext_lazy("Port mappings"), "services:ports"),
     Tab("tags", gettext_lazy("Tags"), "services:tags"),
     Tab("notifications", gettext_lazy("Notifications"), "services:notifications", APPROVE),
+    Tab("monitoring", gettext_lazy("Monitoring"), "services:monitoring"),  # issue 14
 )
 
 
@@ -407,6 +409,13 @@ class ServiceNotificationsView(NotificationsTabMixin, ServiceView):
 
     side = "service"
     tab_url_name = "services:notifications"
+
+
+class ServiceMonitoringView(MonitoringTabMixin, ServiceView):
+    """监控 (issue 14): the traffic of every endpoint connected to this service, summed."""
+
+    def monitored_endpoints(self):
+        return Endpoint.objects.filter(service=self.object)
 
 
 class DescriptionEditView(ServiceView):

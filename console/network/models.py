@@ -368,3 +368,24 @@ class DNSRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.type} {self.value}"
+
+
+class TrafficSample(models.Model):
+    """One endpoint's connection figures at one moment, from the data plane's HAProxy exporter
+    (issue 14): the 监控 tab's last hour. Written by the reconciler, kept an hour."""
+
+    endpoint_id = models.UUIDField(_("endpoint"))
+    at = models.DateTimeField(_("time"))
+    current = models.PositiveBigIntegerField(_("current connections"), default=0)
+    total = models.PositiveBigIntegerField(_("connections"), default=0)
+    bytes_in = models.PositiveBigIntegerField(_("bytes in"), default=0)
+    bytes_out = models.PositiveBigIntegerField(_("bytes out"), default=0)
+    refused = models.PositiveBigIntegerField(_("refused connections"), default=0)
+
+    class Meta:
+        verbose_name = _("traffic sample")
+        verbose_name_plural = _("traffic samples")
+        indexes = [models.Index(fields=["endpoint_id", "at"], name="traffic_endpoint_at")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.at:%H:%M:%S} {self.current}/{self.total}"

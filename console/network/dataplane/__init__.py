@@ -111,6 +111,27 @@ def probe(vpc_id, address: str, port: int) -> str:
         return "unreachable"
 
 
+def sample(driver: Driver | None = None) -> int:
+    """Store the endpoints' connection figures now (the reconciler's every round)."""
+    driver = driver or get_driver()
+    if not hasattr(driver, "run_dir"):
+        return 0
+    from . import metrics
+
+    return metrics.sample(driver.run_dir)
+
+
+def live_figures(endpoint_ids) -> dict:
+    """endpoint id -> metrics.Figures now, for those with a frontend ({} when simulated)."""
+    driver = get_driver()
+    if not hasattr(driver, "run_dir"):
+        return {}
+    from . import metrics
+
+    wanted = {str(pk) for pk in endpoint_ids}
+    return {k: v for k, v in metrics.live(driver.run_dir).items() if k in wanted}
+
+
 def watched() -> frozenset[str]:
     return frozenset().union(*(b.watches for b in registry.dataplane_builders.values()))
 

@@ -19,7 +19,28 @@ defaults
     timeout connect 5s
     timeout client 1h
     timeout server 1h
+
+# HAProxy's Prometheus exporter, on a Unix socket only the console reads (metrics.py).
+frontend vpcep-metrics
+    mode http
+    timeout client 10s
+    bind unix@{run_dir}/metrics.sock mode 600
+    http-request use-service prometheus-exporter if {{ path /metrics }}
+    http-request return status 404
 """
+
+
+def frontend_name(key: str) -> str:
+    """ "<endpoint id>:<port>" as a proxy name the exporter's figures map back from."""
+    endpoint, port = key.rsplit(":", 1)
+    return f"ep-{endpoint}-{port}"
+
+
+def endpoint_of(proxy: str) -> str:
+    """The endpoint id a frontend_name() names ("" for other proxies)."""
+    if not proxy.startswith("ep-"):
+        return ""
+    return proxy[3:].rsplit("-", 1)[0]
 
 
 def render(
@@ -30,7 +51,7 @@ def render(
     parts = [GLOBAL.format(run_dir=run_dir)]
     for key in sorted(frontends):
         f = frontends[key]
-        name = f"ep-{short(key.split(':')[0])}-{f.port}"
+        name = frontend_name(key)
         lines = [
             f"frontend {name}",
             f"    bind {f.node_ip}:{f.port} namespace {namespace(f.consumer_vpc)}",

@@ -53,6 +53,7 @@ class Command(BaseCommand):
                 try:
                     for line in dataplane.converge(plane):
                         log.info("%s", line)
+                    dataplane.sample(plane)  # the 监控 tab's figures
                 except (DatabaseError, RuntimeError):  # try again next time
                     log.exception("The data plane did not converge; trying again in %s s.", every)
                 for connection in connections.all(initialized_only=True):
