@@ -12,7 +12,8 @@ tests/test_layering.py holds it to that). Each resource app registers here, from
 - its **demo builders** (`DemoBuilder`: called by `console.demo.seed()` after the accounts,
   users, projects and networks exist);
 - its **operator pages** (`OperatorPage`: a URL under 运维管理);
-- its **data plane state** (`DataplaneBuilder`: what the host carries for it, issue 14).
+- its **data plane state** (`DataplaneBuilder`: what the host carries for it, issue 14);
+- its **metrics** (`Metric`: gauges on the console's /metrics, issue 14).
 
 A new resource app plugs in by registering; nothing in `console/` changes. Registering the same
 name again replaces the entry, so a reloaded app config does not count twice.
@@ -108,6 +109,16 @@ class DataplaneBuilder:
     watches: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A gauge of the console's /metrics (issue 14): `collect()` returns (labels, value) pairs,
+    in a fixed number of queries."""
+
+    name: str
+    help: str
+    collect: Callable[[], Iterable[tuple[dict[str, str], float]]]
+
+
 class Registry:
     def __init__(self) -> None:
         self.status_help: dict[str, StatusHelp] = {}
@@ -117,6 +128,7 @@ class Registry:
         self.demo_builders: dict[str, DemoBuilder] = {}
         self.operator_pages: dict[str, OperatorPage] = {}
         self.dataplane_builders: dict[str, DataplaneBuilder] = {}
+        self.metrics: dict[str, Metric] = {}
 
     def register(self, *entries) -> None:
         tables = {
@@ -127,6 +139,7 @@ class Registry:
             DemoBuilder: (self.demo_builders, "name"),
             OperatorPage: (self.operator_pages, "name"),
             DataplaneBuilder: (self.dataplane_builders, "name"),
+            Metric: (self.metrics, "name"),
         }
         for entry in entries:
             table, key = tables[type(entry)]

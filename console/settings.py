@@ -199,6 +199,9 @@ TASKS = {
 DATAPLANE = os.environ.get("DATAPLANE", "simulated")
 DATAPLANE_PREFIX = os.environ.get("DATAPLANE_PREFIX", "vpce-")
 DATAPLANE_RUN_DIR = os.environ.get("DATAPLANE_RUN_DIR", "")
+# /metrics (issue 14): a scraper sends `Authorization: Bearer <METRICS_TOKEN>`; unset: only
+# logged-in platform operators read it.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 DATAPLANE_RESPONDER_PORTS = [int(port) for port in env_list("DATAPLANE_RESPONDER_PORTS", "80")]
 
 # Notifications (issue 11). Webhooks to loopback, link-local (169.254.0.0/16, the metadata

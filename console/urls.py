@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from api import views as api_views
 from console.audit.views import ActivityLogView
+from console.metrics import metrics_view
 from console.quotas import views as quota_views
 from console.tenancy import views as tenancy_views
 from console.ui.help import help_page
@@ -33,6 +34,7 @@ urlpatterns = [
     ),
     path("quotas/", quota_views.quotas, name="quotas"),
     path("help/", help_page, name="help"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus text (issue 14)
     path(
         "favicon.ico",
         login_not_required(lambda request: redirect(static("img/favicon.svg"))),

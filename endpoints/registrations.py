@@ -2,10 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from console.metrics import by_status
 from console.quotas.limits import ENDPOINT
 from console.registry import (
     DataplaneBuilder,
     DemoBuilder,
+    Metric,
     QuotaCounter,
     StatusHelp,
     StuckRows,
@@ -19,6 +21,12 @@ from .tasks import finish_endpoint_deletion, provision_endpoint
 
 def register_all() -> None:
     register(
+        # Each status's count; pendingAcceptance is the connections waiting for a decision.
+        Metric(
+            "vpcep_endpoints",
+            "Endpoints by status (pendingacceptance: connections waiting for a decision).",
+            lambda: by_status(Endpoint.objects.all()),
+        ),
         StatusHelp(
             "endpoint",
             _("Endpoint statuses"),

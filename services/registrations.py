@@ -2,9 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from console.metrics import by_status
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.registry import (
     DemoBuilder,
+    Metric,
     OperatorPage,
     QuotaCounter,
     StatusHelp,
@@ -22,6 +24,11 @@ from .tasks import finish_deletion, provision_service
 
 def register_all() -> None:
     register(
+        Metric(
+            "vpcep_endpoint_services",
+            "Tenants' endpoint services by status.",
+            lambda: by_status(EndpointService.objects.filter(is_system=False)),
+        ),
         StatusHelp(
             "service",
             _("Endpoint service statuses"),
