@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import replace
 
@@ -149,3 +150,45 @@ def test_a_killed_haproxy_and_responder_come_back_on_the_next_converge(linux):
     assert answer(fetch(linux, linux.host_ns(A_ECS), "192.168.0.100", 80))["server"] == "ecs-b"
     haproxies = subprocess.run(["pgrep", "-f", str(linux.run_dir)], capture_output=True, text=True)
     assert len(haproxies.stdout.split()) == 2  # one master, one worker: nothing left over
+
+
+HOLD = """
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
+s.sendall(b"GET / HTTP/1.0\\r\\n")
+print("open", flush=True)
+sys.stdin.readline()  # the test reloads HAProxy meanwhile
+s.sendall(b"Host: x\\r\\n\\r\\n")
+data = b""
+while chunk := s.recv(4096):
+    data += chunk
+print(data.decode().split("\\r\\n\\r\\n", 1)[1], end="")
+"""
+
+
+def test_a_reload_drops_no_connection(linux):
+    """A connection open through a frontend while HAProxy reloads (a new endpoint accepted)
+    finishes on the old worker: nothing is dropped."""
+    state = two_tenants()
+    linux.converge(state)
+    held = subprocess.Popen(
+        [
+            "ip",
+            "netns",
+            "exec",
+            linux.host_ns(A_ECS),
+            sys.executable,
+            "-c",
+            HOLD,
+            "192.168.0.100",
+            "80",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert held.stdout.readline().strip() == "open"
+    state.frontends["ep-b:80"] = replace(state.frontends["ep-b:80"], maxconn=2000)
+    assert "haproxy reloaded (2 frontends)" in linux.converge(state)
+    out, _err = held.communicate("go\n", timeout=20)
+    assert answer(out)["server"] == "ecs-b"
