@@ -37,7 +37,8 @@ def page_urls() -> dict[str, list[str]]:
     web = web_service()
     endpoint = Endpoint.objects.filter(project__account__name="tenant-a").earliest("created_at")
     service_tabs = ["detail", "connections", "permissions", "ports", "tags", "notifications"]
-    endpoint_tabs = ["detail", "tags", "notifications", "history"]  # policy: gateways only
+    service_tabs += ["monitoring"]  # issue 14
+    endpoint_tabs = ["detail", "tags", "notifications", "history", "monitoring"]  # policy: gateways
     tenant_pages = [
         reverse("services:list"),
         reverse("endpoints:list"),
