@@ -11,7 +11,7 @@ from console.network.dataplane.firewall import ACLRule, Firewall, SGRule
 from console.network.models import LoadBalancer, Server
 
 from .conftest import answer, fetch
-from .test_linux import A_ECS, B_ECS, two_tenants
+from .test_linux import A_ECS, B_ECS, B_VPC, two_tenants
 
 ENDPOINTS = SGRule("any", "198.19.128.0/20")
 SSH_ONLY = SGRule("tcp", "192.168.0.0/20", 22, 22)
@@ -72,3 +72,13 @@ def test_a_network_acl_deny_decides_before_the_security_group(linux):
     done = linux.converge(with_firewall(two_tenants(), None))
     assert done == [f"{linux.host_ns(B_ECS)}: firewall removed"]
     assert answer(fetch(linux, a_ecs, "192.168.0.100", 80))["server"] == "ecs-b"
+
+
+def test_the_backend_check_connects_from_the_source_range_through_the_real_path(linux):
+    """基本信息's connection check (driver.probe): dropped → timeout, nothing listening →
+    refused, admitted → reachable, each within about a second."""
+    linux.converge(with_firewall(two_tenants(), Firewall((SSH_ONLY,))))
+    assert linux.probe(B_VPC, "192.168.0.10", 80) == "timeout"
+    linux.converge(with_firewall(two_tenants(), Firewall((SSH_ONLY, ENDPOINTS))))
+    assert linux.probe(B_VPC, "192.168.0.10", 80) == "reachable"
+    assert linux.probe(B_VPC, "192.168.0.10", 81) == "refused"
