@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from console.network.models import Server, Subnet, validate_cidr
+from console.network.models import RouteTable, Server, Subnet, validate_cidr
 from tests.conftest import first_vpc
 
 pytestmark = pytest.mark.usefixtures("demo_data")
@@ -69,3 +69,23 @@ def test_a_backend_must_sit_in_a_subnet_of_its_vpc():
     with pytest.raises(ValidationError) as excinfo:
         elsewhere.full_clean()
     assert "ip_address" in excinfo.value.message_dict
+
+
+def test_a_subnet_takes_a_route_table_of_its_own_vpc_only():
+    """Issue 14: a gateway endpoint's routes reach the subnets of its route tables."""
+    v = vpc("tenant-a")
+    own = RouteTable.objects.filter(vpc=v).exclude(is_default=True).first()
+    subnet = Subnet(
+        project=v.project,
+        vpc=v,
+        name="s",
+        cidr="192.168.5.0/24",
+        gateway_ip="192.168.5.1",
+        route_table=own,
+    )
+    subnet.full_clean()
+    # The demo gives each tenant a second VPC per region, with its own route tables.
+    subnet.route_table = RouteTable.objects.filter(vpc__project=v.project).exclude(vpc=v).first()
+    with pytest.raises(ValidationError) as excinfo:
+        subnet.full_clean()
+    assert "route_table" in excinfo.value.message_dict
