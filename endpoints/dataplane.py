@@ -138,6 +138,7 @@ def build() -> DesiredState:
                 source=source_address(endpoint.packet_id),
                 proxy_protocol=service.tcp_proxy in PROXY_PROTOCOL,
                 allowed_sources=tuple(endpoint.whitelist) if endpoint.enable_whitelist else (),
+                restricted=endpoint.enable_whitelist,
             )
     gateway_access(state)
     return state

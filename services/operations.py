@@ -310,7 +310,11 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
                 errors["tcp_proxy"] = [
                     _("Choose one of: %(choices)s.") % {"choices": ", ".join(TcpProxy.values)}
                 ]
-            elif changes["tcp_proxy"] in NEEDS_TOA and settings.DATAPLANE == "linux":
+            elif (
+                changes["tcp_proxy"] in NEEDS_TOA
+                and changes["tcp_proxy"] != service.tcp_proxy  # kept as it was: other edits pass
+                and settings.DATAPLANE == "linux"
+            ):
                 errors["tcp_proxy"] = [
                     _(
                         "TOA needs a kernel module that this platform's Linux data plane does "

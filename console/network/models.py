@@ -385,7 +385,10 @@ class TrafficSample(models.Model):
     class Meta:
         verbose_name = _("traffic sample")
         verbose_name_plural = _("traffic samples")
-        indexes = [models.Index(fields=["endpoint_id", "at"], name="traffic_endpoint_at")]
+        indexes = [
+            models.Index(fields=["endpoint_id", "at"], name="traffic_endpoint_at"),
+            models.Index(fields=["at"], name="traffic_at"),  # the hourly forgetting
+        ]
 
     def __str__(self) -> str:
         return f"{self.endpoint_id} {self.at:%H:%M:%S} {self.current}/{self.total}"

@@ -49,6 +49,12 @@ def test_proxy_protocol_and_access_control_reach_the_frontend(demo_data):
     Endpoint.objects.filter(pk=accepted.pk).update(enable_whitelist=False)
     frontend = desired_state().frontends[f"{accepted.pk}:80"]
     assert not frontend.proxy_protocol and frontend.allowed_sources == ()
+    assert "tcp-request" not in haproxy.render({frontend.key: frontend}, "/r", str, str)
+    # 访问控制 on with an empty whitelist admits nobody (it does not fail open).
+    Endpoint.objects.filter(pk=accepted.pk).update(enable_whitelist=True, whitelist=[])
+    frontend = desired_state().frontends[f"{accepted.pk}:80"]
+    text = haproxy.render({frontend.key: frontend}, "/r", str, str)
+    assert "    tcp-request connection reject\n" in text
 
 
 def test_the_state_takes_a_fixed_number_of_queries(demo_data, django_assert_num_queries):

@@ -80,7 +80,7 @@ def test_a_frontend_removed_is_refused_and_a_whitelist_holds(linux):
     linux.converge(state)
     del state.frontends["ep-b:80"]
     state.frontends["ep-a:80"] = replace(
-        state.frontends["ep-a:80"], allowed_sources=("10.0.0.0/8",)
+        state.frontends["ep-a:80"], allowed_sources=("10.0.0.0/8",), restricted=True
     )
     assert "haproxy reloaded (1 frontends)" in linux.converge(state)
     # b's endpoint lost its frontend: its node IP refuses at once.
@@ -88,7 +88,7 @@ def test_a_frontend_removed_is_refused_and_a_whitelist_holds(linux):
     # a's whitelist admits 10.0.0.0/8 only: 192.168.0.10 is cut off.
     assert "server" not in answer(fetch(linux, linux.host_ns(A_ECS), "192.168.0.100", 80))
     state.frontends["ep-a:80"] = replace(
-        state.frontends["ep-a:80"], allowed_sources=("192.168.0.0/24",)
+        state.frontends["ep-a:80"], allowed_sources=("192.168.0.0/24",), restricted=True
     )
     linux.converge(state)
     assert answer(fetch(linux, linux.host_ns(A_ECS), "192.168.0.100", 80))["server"] == "ecs-b"
@@ -166,29 +166,31 @@ print(data.decode().split("\\r\\n\\r\\n", 1)[1], end="")
 """
 
 
-def test_a_reload_drops_no_connection(linux):
-    """A connection open through a frontend while HAProxy reloads (a new endpoint accepted)
-    finishes on the old worker: nothing is dropped."""
-    state = two_tenants()
-    linux.converge(state)
+def hold(linux, ns: str) -> subprocess.Popen:
+    """A request begun through the endpoint at 192.168.0.100:80 from `ns`, left half-sent."""
     held = subprocess.Popen(
-        [
-            "ip",
-            "netns",
-            "exec",
-            linux.host_ns(A_ECS),
-            sys.executable,
-            "-c",
-            HOLD,
-            "192.168.0.100",
-            "80",
-        ],
+        ["ip", "netns", "exec", ns, sys.executable, "-c", HOLD, "192.168.0.100", "80"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     assert held.stdout.readline().strip() == "open"
-    state.frontends["ep-b:80"] = replace(state.frontends["ep-b:80"], maxconn=2000)
-    assert "haproxy reloaded (2 frontends)" in linux.converge(state)
-    out, _err = held.communicate("go\n", timeout=20)
+    return held
+
+
+def test_a_reload_keeps_other_connections_and_cuts_a_rejected_endpoints(linux):
+    """HAProxy reloads when an endpoint is accepted, rejected or changed. A connection open
+    through another endpoint finishes on the old worker (nothing dropped); one open through
+    the endpoint that lost its frontend is cut at once, not left for an hour."""
+    state = two_tenants()
+    linux.converge(state)
+    kept, cut = hold(linux, linux.host_ns(A_ECS)), hold(linux, linux.host_ns(B_ECS))
+    del state.frontends["ep-b:80"]  # tenant-b's endpoint rejected
+    done = linux.converge(state)
+    assert "haproxy reloaded (1 frontends)" in done
+    assert "haproxy: connections of ep-ep-b-80 cut" in done
+    out, _err = kept.communicate("go\n", timeout=20)
     assert answer(out)["server"] == "ecs-b"
+    out, _err = cut.communicate("go\n", timeout=20)
+    assert "server" not in answer(out)

@@ -3,7 +3,12 @@ frontend shows as connections and bytes, a whitelist refusal as refused, per end
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
 
 from console.network.dataplane import haproxy, metrics
 
@@ -42,7 +47,7 @@ def test_traffic_through_a_frontend_is_counted(linux):
     assert seen["ep-b"].total == 0
     # A whitelist that leaves the ECS out: its connections are refused, and counted.
     state.frontends["ep-b:80"] = replace(
-        state.frontends["ep-b:80"], allowed_sources=("10.0.0.0/8",)
+        state.frontends["ep-b:80"], allowed_sources=("10.0.0.0/8",), restricted=True
     )
     linux.converge(state)
     fetch(linux, linux.host_ns(B_ECS), "192.168.0.100", 80)
@@ -51,6 +56,23 @@ def test_traffic_through_a_frontend_is_counted(linux):
 
 def test_no_haproxy_no_figures(tmp_path):
     assert metrics.live(tmp_path) == {}
+
+
+@pytest.mark.django_db
+def test_a_sample_is_stored_at_most_every_10_seconds_and_kept_an_hour(tmp_path, monkeypatch):
+    from console.network.models import TrafficSample
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    monkeypatch.setattr(metrics, "live", lambda run_dir: {"3f2a": metrics.Figures(total=5)})
+    old = TrafficSample.objects.create(endpoint_id=uuid.uuid4(), at=now - timedelta(minutes=61))
+    assert metrics.sample(tmp_path) == 1
+    assert not TrafficSample.objects.filter(pk=old.pk).exists()  # older than an hour: forgotten
+    now += timedelta(seconds=5)  # the reconciler's next round: too soon
+    assert metrics.sample(tmp_path) == 0
+    now += timedelta(seconds=5)
+    assert metrics.sample(tmp_path) == 1
+    assert list(TrafficSample.objects.values_list("total", flat=True)) == [5, 5]
 
 
 def test_the_tab_shows_what_went_through_the_endpoint(linux, demo_data, login, settings):

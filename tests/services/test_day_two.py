@@ -504,6 +504,15 @@ def test_toa_is_refused_at_its_field_on_the_linux_data_plane(login, web, setting
     assert web.tcp_proxy == "proxy_open"
 
 
+def test_a_service_already_on_toa_can_still_be_edited_on_the_linux_data_plane(web, settings):
+    web.tcp_proxy = "toa_open"
+    web.save(update_fields=["tcp_proxy"])
+    settings.DATAPLANE = "linux"
+    ops.update_service(user("a-admin"), web.pk, tcp_proxy="toa_open", description="kept TOA")
+    web.refresh_from_db()
+    assert (web.tcp_proxy, web.description) == ("toa_open", "kept TOA")
+
+
 def test_toa_is_accepted_on_the_simulated_data_plane(web, settings):
     assert settings.DATAPLANE == "simulated"
     ops.update_service(user("a-admin"), web.pk, tcp_proxy="toa_open")

@@ -43,6 +43,16 @@ def endpoint_of(proxy: str) -> str:
     return proxy[3:].rsplit("-", 1)[0]
 
 
+def blocks(text: str) -> dict[str, str]:
+    """Each endpoint backend's name -> its frontend and backend lines, in a rendered config."""
+    found: dict[str, str] = {}
+    for block in text.split("\nfrontend ")[1:]:
+        name = block.split("\n", 1)[0].strip()
+        if name.startswith("ep-"):
+            found[name] = block
+    return found
+
+
 def render(
     frontends: dict[str, Frontend], run_dir: str, namespace: Callable[[str], str], short
 ) -> str:
@@ -57,9 +67,11 @@ def render(
             f"    bind {f.node_ip}:{f.port} namespace {namespace(f.consumer_vpc)}",
             f"    maxconn {f.maxconn}",
         ]
-        if f.allowed_sources:
+        if f.restricted and f.allowed_sources:
             sources = " ".join(f.allowed_sources)
             lines.append(f"    tcp-request connection reject unless {{ src {sources} }}")
+        elif f.restricted:  # 访问控制 on with an empty whitelist: nobody
+            lines.append("    tcp-request connection reject")
         lines += [
             f"    default_backend {name}",
             f"backend {name}",

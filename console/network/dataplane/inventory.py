@@ -11,11 +11,10 @@ from .firewall import ACLRule, Firewall, SGRule
 from .state import DesiredState, Host, SubnetBridge, VPCNamespace
 
 
-def firewall(backend) -> Firewall | None:
-    """None for a backend in no security group (nothing filters it)."""
+def firewall(backend) -> Firewall:
+    """Its security groups' inbound rules (none: nothing is admitted, as §5.2's check says)
+    and its subnet's ACL."""
     groups = list(backend.security_groups.all())
-    if not groups:
-        return None
     rules = sorted(
         (
             SGRule(rule.protocol, rule.remote_cidr, rule.port_min, rule.port_max)

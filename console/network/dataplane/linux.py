@@ -399,8 +399,17 @@ class LinuxDriver:
         self.run("haproxy", "-c", "-q", "-f", str(candidate))
         candidate.replace(config)
         if observed.haproxy_pid:
+            # The old workers finish their connections, except those of an endpoint that was
+            # rejected, deleted or changed (a narrower whitelist): those are cut, before the
+            # reload and again after it (a connection that came in between).
+            old, new = haproxy.blocks(observed.haproxy_config), haproxy.blocks(text)
+            cut = sorted(n for n in old if old[n] != new.get(n))
+            workers = self.workers()
+            self.cut_sessions(workers, cut)
             self.reload_haproxy()
-            return [f"haproxy reloaded ({len(desired.frontends)} frontends)"]
+            self.cut_sessions(workers, cut)
+            done = [f"haproxy reloaded ({len(desired.frontends)} frontends)"]
+            return done + [f"haproxy: connections of {name} cut" for name in cut]
         master.unlink(missing_ok=True)
         self.run("haproxy", "-W", "-D", "-S", str(master), "-p", str(pidfile), "-f", str(config))
         self.workers()  # the master answers: its worker is up
@@ -429,6 +438,11 @@ class LinuxDriver:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def cut_sessions(self, workers: list[str], names: list[str]) -> None:
+        for pid in workers:
+            for name in names:
+                self.haproxy_command(f"@!{pid} shutdown sessions server {name}/backend")
 
     def workers(self) -> list[str]:
         """The pids of HAProxy's current workers (not those finishing after a reload)."""

@@ -80,8 +80,9 @@ class Frontend:
     backend_port: int
     source: str
     proxy_protocol: bool = False
-    allowed_sources: tuple[str, ...] = ()  # CIDRs; empty: anyone
+    allowed_sources: tuple[str, ...] = ()  # CIDRs admitted when `restricted`
     maxconn: int = 3000
+    restricted: bool = False  # 访问控制 on: only allowed_sources (none: nobody)
 
 
 # The address the console's backend check connects from, in every VPC namespace (§5.2: the

@@ -1,4 +1,5 @@
 import logging
+import subprocess
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                     for line in dataplane.converge(plane):
                         log.info("%s", line)
                     dataplane.sample(plane)  # the 监控 tab's figures
-                except (DatabaseError, RuntimeError):  # try again next time
+                except (DatabaseError, RuntimeError, OSError, subprocess.SubprocessError):
                     log.exception("The data plane did not converge; trying again in %s s.", every)
                 for connection in connections.all(initialized_only=True):
                     if not connection.in_atomic_block:
