@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 
 from console.network import dataplane
 from console.network.models import NetworkACLRule, Protocol, RuleAction, SecurityGroupRule
@@ -94,15 +95,27 @@ def live_check_available(service: EndpointService) -> bool:
     return settings.DATAPLANE != "simulated" and service.backend is not None
 
 
+MAX_PROBED_PORTS = 8
+PROBE_FRESH = 10  # seconds a service's answer is reused: a reload of the page forks nothing
+
+
 def probe_backend(service: EndpointService) -> list[Probe]:
-    """Connect to the backend on each TCP service port from the endpoint range, at once (each
-    waits at most a second). Empty with the simulated data plane or without a backend."""
+    """Connect to the backend on its first MAX_PROBED_PORTS TCP service ports from the endpoint
+    range, at once (each waits at most a second); the answer is kept PROBE_FRESH seconds. Empty
+    with the simulated data plane or without a backend."""
     if not live_check_available(service):
         return []
     address = service.backend.ip_address
     ports = sorted({p.service_port for p in service.ports.all() if p.protocol == "TCP"})
-    with ThreadPoolExecutor(max_workers=min(len(ports), 8) or 1) as pool:
+    ports = ports[:MAX_PROBED_PORTS]
+    key = f"backend-probe:{service.pk}:{address}:{','.join(map(str, ports))}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    with ThreadPoolExecutor(max_workers=len(ports) or 1) as pool:
         results = list(pool.map(lambda port: dataplane.probe(service.vpc_id, address, port), ports))
-    return [
+    found = [
         Probe(port, result or "unreachable") for port, result in zip(ports, results, strict=True)
     ]
+    cache.set(key, found, PROBE_FRESH)
+    return found

@@ -201,6 +201,7 @@ def test_a_killed_haproxy_comes_back_with_the_reconciler(host, sdk):  # noqa: F8
     assert dataplane.converge() == []
     dataplane.teardown()
     assert host.namespaces() == [] and not host.observe().haproxy_pid
+    assert not host.lock_file.exists() and not host.run_dir.exists()  # nothing left over
     assert VPC.objects.filter(pk=pending.vpc_id).exists()  # the database is untouched
 
 

@@ -143,3 +143,33 @@ def test_make_run_asks_whether_the_host_can_run_the_linux_driver(monkeypatch, ca
     monkeypatch.setattr(command, "missing_tools", lambda: [])
     call_command("dataplane", "--check", "--driver", "linux")
     assert "linux data plane can run here" in capsys.readouterr().out
+
+
+def test_the_connection_check_is_reused_for_a_while_and_capped(login, settings, monkeypatch):
+    """A reload of 基本信息 forks no new probe for PROBE_FRESH seconds; at most 8 ports."""
+    from django.core.cache import cache
+
+    from services import backend_check
+    from services.models import PortMapping
+
+    cache.clear()
+    settings.DATAPLANE = "linux"
+    asked: list[int] = []
+    monkeypatch.setattr(
+        backend_check.dataplane,
+        "probe",
+        lambda vpc, address, port: asked.append(port) or "reachable",
+    )
+    web = EndpointService.objects.get(name="web", is_system=False)
+    client = login("a-admin")
+    for _ in range(2):
+        page = client.get(f"/services/{web.pk}/backend-probe/").content.decode()
+        assert 'data-port="443" data-result="reachable"' in page
+    assert sorted(asked) == [80, 443]
+    PortMapping.objects.bulk_create(
+        PortMapping(service=web, protocol="TCP", service_port=9000 + n, terminal_port=9000 + n)
+        for n in range(10)
+    )
+    cache.clear()
+    client.get(f"/services/{web.pk}/backend-probe/")
+    assert len(asked) == 2 + backend_check.MAX_PROBED_PORTS

@@ -86,9 +86,14 @@ def converge(driver: Driver | None = None) -> list[str]:
 
 
 def teardown(driver: Driver | None = None) -> list[str]:
+    """Remove everything the driver made, its lock file last (nothing is left on the host)."""
     driver = driver or get_driver()
     with driver.locked():
-        return driver.teardown()
+        done = driver.teardown()
+    lock_file = getattr(driver, "lock_file", None)
+    if lock_file is not None:
+        lock_file.unlink(missing_ok=True)
+    return done
 
 
 def vpc_namespace(vpc_id) -> str:

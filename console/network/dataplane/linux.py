@@ -471,13 +471,17 @@ class LinuxDriver:
 
     # one at a time ----------------------------------------------------------------------
 
+    @property
+    def lock_file(self) -> Path:
+        return self.run_dir.parent / f".{self.run_dir.name}.lock"
+
     @contextlib.contextmanager
     def locked(self, timeout: float = 120.0):
         """An exclusive lock on the run dir's `lock` file for a converge or a teardown: the
         worker's task, the reconciler's loop and a command line never interleave on one host.
         The kernel releases it when the holder dies."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.run_dir.parent / f".{self.run_dir.name}.lock", "a") as handle:
+        with open(self.lock_file, "a") as handle:
             deadline = time.monotonic() + timeout
             while True:
                 try:
