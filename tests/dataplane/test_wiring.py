@@ -173,3 +173,22 @@ def test_the_connection_check_is_reused_for_a_while_and_capped(login, settings, 
     cache.clear()
     client.get(f"/services/{web.pk}/backend-probe/")
     assert len(asked) == 2 + backend_check.MAX_PROBED_PORTS
+
+
+def test_a_converge_still_waiting_in_the_queue_serves_later_commits(settings, demo_data):
+    """With the database task backend, a commit enqueues no second converge while one is
+    queued and not started: that one reads the database when it runs."""
+    from django_tasks_db.models import DBTaskResult
+
+    from console.network.dataplane import enqueue_converge
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    waiting = lambda: DBTaskResult.objects.filter(  # noqa: E731
+        task_path="console.network.tasks.converge_dataplane", status="READY"
+    ).count()
+    enqueue_converge()
+    enqueue_converge()
+    assert waiting() == 1
+    DBTaskResult.objects.update(status="RUNNING")  # the worker took it: the next commit counts
+    enqueue_converge()
+    assert waiting() == 1

@@ -158,10 +158,24 @@ def changed(resource_type: str) -> None:
     transaction.on_commit(converge_after_commit, robust=True)
 
 
+def converge_waiting() -> bool:
+    """Whether a converge task is queued and not started yet: it will read the database when
+    it runs, so this commit needs no other (the database task backend only)."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path="console.network.tasks.converge_dataplane", status="READY"
+    ).exists()
+
+
 def enqueue_converge() -> None:
     from console.network.tasks import converge_dataplane
 
     try:
+        if converge_waiting():
+            return
         converge_dataplane.enqueue()
     except Exception:  # the reconciler's loop converges anyway; the operation stands
         log.exception("Could not enqueue the data plane's converge.")
