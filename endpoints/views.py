@@ -44,6 +44,7 @@ from notifications.views import NotificationsTabMixin
 from services.models import EndpointService, ServiceType
 
 from . import operations as ops
+from .dataplane import backend_key
 from .filters import EndpointFilterSet
 from .forms import BY_NAME, EndpointEditForm, EndpointForm, PolicyForm
 from .models import MAX_CONNECTIONS, ConnectionEvent, Endpoint
@@ -387,6 +388,9 @@ class EndpointMonitoringView(MonitoringTabMixin, EndpointView):
 
     def monitored_endpoints(self):
         return Endpoint.objects.filter(pk=self.object.pk)
+
+    def proxied(self) -> bool:
+        return bool(backend_key(self.object.service))
 
 
 class EndpointDeleteConfirmView(ConfirmView, EndpointView):

@@ -38,6 +38,7 @@ from console.ui.views import (
     OperationView,
     Tab,
 )
+from endpoints.dataplane import backend_key
 from endpoints.models import Endpoint
 from endpoints.views import connection_events
 from notifications.views import NotificationsTabMixin
@@ -415,7 +416,11 @@ class ServiceMonitoringView(MonitoringTabMixin, ServiceView):
     """监控 (issue 14): the traffic of every endpoint connected to this service, summed."""
 
     def monitored_endpoints(self):
+        # The service is restrict()ed; the tab shows only the sum, never one consumer's figures.
         return Endpoint.objects.filter(service=self.object)
+
+    def proxied(self) -> bool:
+        return bool(backend_key(self.object))
 
 
 class DescriptionEditView(ServiceView):

@@ -64,7 +64,8 @@ def test_a_sample_is_stored_at_most_every_10_seconds_and_kept_an_hour(tmp_path, 
 
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)
-    monkeypatch.setattr(metrics, "live", lambda run_dir: {"3f2a": metrics.Figures(total=5)})
+    endpoint = str(uuid.uuid4())
+    monkeypatch.setattr(metrics, "live", lambda run_dir: {endpoint: metrics.Figures(total=5)})
     old = TrafficSample.objects.create(endpoint_id=uuid.uuid4(), at=now - timedelta(minutes=61))
     assert metrics.sample(tmp_path) == 1
     assert not TrafficSample.objects.filter(pk=old.pk).exists()  # older than an hour: forgotten

@@ -63,6 +63,31 @@ def test_the_last_hour_is_charted_and_old_samples_are_not(login, settings, tmp_p
     assert page.context["figures"].total == 0 and "当前没有流量" in text
 
 
+@pytest.mark.parametrize("name", ["obs", "dns"])
+def test_endpoints_haproxy_does_not_carry_say_so(login, settings, tmp_path, name):
+    settings.DATAPLANE, settings.DATAPLANE_RUN_DIR = "linux", str(tmp_path / "run")
+    web_endpoint = accepted()
+    cloud = EndpointService.objects.get(
+        is_system=True, name=name, project__region=web_endpoint.project.region
+    )
+    endpoint = Endpoint.objects.create(
+        project=web_endpoint.project,
+        service=cloud,
+        vpc=web_endpoint.vpc,
+        subnet=None if name == "obs" else web_endpoint.subnet,
+        node_ip=None if name == "obs" else "192.168.0.150",
+        status=EndpointStatus.ACCEPTED,
+        packet_id=4242,
+    )
+    samples(endpoint, (1, 1))
+    text = login("b-member").get(f"/endpoints/{endpoint.pk}/monitoring/").content.decode()
+    assert 'data-testid="monitoring-not-proxied"' in text and "网关型终端节点只添加路由" in text
+    assert 'data-testid="monitoring-figures"' not in text and "<polyline" not in text
+    # An endpoint to a service with a load balancer behind it shows its figures.
+    text = login("b-member").get(f"/endpoints/{web_endpoint.pk}/monitoring/").content.decode()
+    assert 'data-testid="monitoring-figures"' in text and "monitoring-not-proxied" not in text
+
+
 def test_the_service_tab_sums_its_endpoints(login, settings, tmp_path):
     settings.DATAPLANE, settings.DATAPLANE_RUN_DIR = "linux", str(tmp_path / "run")
     web = EndpointService.objects.get(name="web", is_system=False)

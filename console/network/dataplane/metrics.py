@@ -3,8 +3,9 @@
 `scrape(run_dir)` reads the exporter on its Unix socket and `figures()` sums the frontends of
 each endpoint (one per port mapping): current and total connections, bytes in and out, and
 refused connections (denied by the endpoint's 访问控制, or the backend refusing or dropping:
-the backend's connection errors). `sample()` stores them every round of the reconciler and
-forgets samples older than an hour; the 监控 tab reads those (console/network/monitoring.py).
+the backend's connection errors). `sample()` stores them from the reconciler's rounds, at most
+every 10 s, and forgets samples older than an hour; the 监控 tab reads those
+(console/network/monitoring.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import http.client
 import re
 import socket
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .haproxy import endpoint_of
 
 KEEP = timedelta(hours=1)
+EVERY = timedelta(seconds=10)  # between two stored samples (the reconciler may round faster)
 LINE = re.compile(r"^(?P<metric>haproxy_\w+)\{(?P<labels>[^}]*)\}\s+(?P<value>\S+)$")
 
 
@@ -92,13 +94,21 @@ def live(run_dir: str | Path) -> dict[str, Figures]:
     return figures(scrape(run_dir))
 
 
+_sampled: dict[str, datetime] = {}  # run dir -> when this process last stored a sample
+
+
 def sample(run_dir: str | Path) -> int:
-    """Store one sample per endpoint with figures now; forget those older than KEEP."""
+    """Store one sample per endpoint with figures now, unless this process stored one less than
+    EVERY ago (0 then; a 10% margin for the rounds' jitter); forget those older than KEEP."""
     from django.utils import timezone
 
     from console.network.models import TrafficSample
 
     now = timezone.now()
+    last = _sampled.get(str(run_dir))
+    if last and now - last < EVERY * 0.9:
+        return 0
+    _sampled[str(run_dir)] = now
     TrafficSample.objects.filter(at__lt=now - KEEP).delete()
     rows = [
         TrafficSample(endpoint_id=endpoint, at=now, **vars(values))
