@@ -44,6 +44,8 @@ def test_every_url_needs_a_login(client, namespace, name, url):
         namespace == "api"
     ):  # signed requests instead of a session: a JSON answer, never a login page
         assert response.status_code in (200, 401) and response["Content-Type"] == "application/json"
+    elif name == "metrics":  # a scraper's bearer token instead of a session: 401, no figures
+        assert response.status_code == 401 and b"vpcep_" not in response.content
     elif name in PUBLIC:
         assert response.status_code in (200, 302, 405)
         assert not response.get("Location", "").startswith(reverse("login") + "?")
