@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from console.tenancy.querysets import SUPPORT
-from console.ui.tables import ActionsColumn, BaseTable, StatusColumn, delete_link
+from console.ui.tables import ActionsColumn, BaseTable, DateTimeColumn, StatusColumn, delete_link
 
 from .models import Endpoint, EndpointStatus
 
@@ -29,7 +29,7 @@ class EndpointTable(BaseTable):
         attrs={"td": {"class": "text-break small"}},
     )
     owner = tables.Column(accessor="project__account__name", verbose_name=_("Owner"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
+    created_at = DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i:s")
     actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):

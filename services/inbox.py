@@ -10,15 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from console.tenancy.models import Region
 from console.tenancy.querysets import APPROVE, allowed_project_ids
-from console.ui.tables import BaseTable
+from console.ui.tables import DANGER_LINK, BaseTable, DateTimeColumn, row_actions, row_button
 from console.ui.urls import safe_next
 from console.ui.views import ObjectListView
 from endpoints.models import Endpoint, EndpointStatus
@@ -105,10 +105,9 @@ class InboxTable(BaseTable):
         order_by=("service__project__region__code",),  # name is per language, not a column
         verbose_name=_("Region"),
     )
-    consumer = tables.TemplateColumn(
-        '{{ record.project.account.name }}<div class="font-monospace small text-body-secondary">'
-        "{{ record.project.account.domain_id }}</div>",
-        order_by="project__account__name",
+    consumer = tables.Column(
+        accessor="project__account__name",
+        empty_values=(),
         verbose_name=_("Consumer account"),
     )
     vpc_id = tables.Column(
@@ -117,7 +116,7 @@ class InboxTable(BaseTable):
         attrs={"td": {"class": "font-monospace small"}},
     )
     packet_id = tables.Column(verbose_name=_("Packet identifier"))
-    created_at = tables.DateTimeColumn(
+    created_at = DateTimeColumn(
         verbose_name=_("Waiting since"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
     actions = tables.Column(
@@ -132,13 +131,24 @@ class InboxTable(BaseTable):
         order_by = "created_at"
         empty_text = _("No connection is waiting for your decision.")
 
-    def render_actions(self, record):
-        return self.actions_template.render({"endpoint": record})
+    def render_consumer(self, record):
+        account = record.project.account
+        return format_html(
+            '{}<div class="font-monospace small text-body-secondary">{}</div>',
+            account.name,
+            account.domain_id,
+        )
 
     @cached_property
-    def actions_template(self):
-        """Fetched once per table, rendered per row (issue 13: no template lookup per row)."""
-        return get_template("services/_inbox_actions.html")
+    def decision_urls(self) -> tuple[str, str]:
+        return reverse("inbox_accept"), reverse("inbox_reject")
+
+    def render_actions(self, record):
+        accept_url, reject_url = self.decision_urls
+        return row_actions(
+            row_button("inbox-form", accept_url, record.pk, _("Accept")),
+            row_button("inbox-form", reject_url, record.pk, _("Reject"), DANGER_LINK),
+        )
 
 
 class InboxView(ApproversOnlyMixin, ObjectListView):

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -7,7 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from console.tenancy.querysets import SUPPORT
-from console.ui.tables import ActionsColumn, BaseTable, StatusColumn, delete_link
+from console.ui.tables import (
+    DANGER_LINK,
+    ActionsColumn,
+    BaseTable,
+    BooleanColumn,
+    DateTimeColumn,
+    StatusColumn,
+    delete_link,
+    modal_link,
+    page_link,
+    row_actions,
+    row_button,
+)
+from endpoints.models import EndpointStatus
 
 from .models import EndpointService, ServiceStatus
 
@@ -23,8 +35,8 @@ class ServiceTable(BaseTable):
     service_type = tables.Column(verbose_name=_("Service type"))
     backend_type = tables.Column(verbose_name=_("Backend type"), default="—")
     owner = tables.Column(accessor="project__account__name", verbose_name=_("Owner"))
-    approval_enabled = tables.BooleanColumn(verbose_name=_("Connection approval"), yesno=("✓", "—"))
-    created_at = tables.DateTimeColumn(
+    approval_enabled = BooleanColumn(verbose_name=_("Connection approval"), yesno=("✓", "—"))
+    created_at = DateTimeColumn(
         verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
     actions = ActionsColumn(verbose_name=_("Operation"))
@@ -91,7 +103,7 @@ class ConnectionTable(BaseTable):
         orderable=False,
         attrs={"td": {"class": "text-break"}},
     )
-    created_at = tables.DateTimeColumn(
+    created_at = DateTimeColumn(
         verbose_name=_("Created"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
     actions = ActionsColumn(verbose_name=_("Operation"))
@@ -127,13 +139,32 @@ class ConnectionTable(BaseTable):
         return bulk
 
     @cached_property
-    def actions_template(self):
-        return get_template("services/_connection_actions.html")  # once, not per row
+    def decision_urls(self) -> tuple[str, str]:
+        """接受 and 拒绝's confirmation: the same for every row."""
+        pk = self.service.pk
+        return reverse("services:accept", args=[pk]), reverse("services:reject_confirm", args=[pk])
 
     def render_actions(self, record):
-        return self.actions_template.render(
-            {"endpoint": record, "service": self.service, "decidable": self.decidable},
-            self.request,
+        """接受 / 拒绝 as the row's status allows while the service is 可用; its history and
+        description always."""
+        accept_url, reject_url = self.decision_urls
+        pk, status = record.pk, record.status
+        args = [self.service.pk, pk]
+        return row_actions(
+            row_button("connections-form", accept_url, pk, _("Accept"))
+            if self.decidable and status in (EndpointStatus.PENDING, EndpointStatus.REJECTED)
+            else "",
+            modal_link(
+                f"{reject_url}?endpoint={pk}", _("Reject"), pk, DANGER_LINK, "#decision-comment"
+            )
+            if self.decidable and status in (EndpointStatus.ACCEPTED, EndpointStatus.PENDING)
+            else "",
+            modal_link(
+                reverse("services:connection_history", args=args), _("Connection history"), pk
+            ),
+            page_link(
+                reverse("services:connection_description", args=args), _("Edit description"), pk
+            ),
         )
 
 
@@ -173,7 +204,7 @@ class PermissionTable(BaseTable):
         orderable=False,
         attrs={"td": {"class": "text-break", "data-field": "description"}},
     )
-    created_at = tables.DateTimeColumn(
+    created_at = DateTimeColumn(
         verbose_name=_("Added"), format="Y-m-d H:i:s", attrs={"td": {"class": "nowrap"}}
     )
     actions = ActionsColumn(verbose_name=_("Operation"))
@@ -208,11 +239,7 @@ class PermissionTable(BaseTable):
             return ""
         edit = reverse("services:permission_description", args=[self.service.pk, record.pk])
         confirm = reverse("services:permissions_remove_confirm", args=[self.service.pk])
-        return format_html(
-            '<div class="d-flex flex-wrap gap-2"><a class="btn btn-sm btn-link p-0" href="{}">{}'
-            '<span class="visually-hidden"> {}</span></a>{}</div>',
-            edit,
-            _("Edit description"),
-            record.principal,
+        return row_actions(
+            page_link(edit, _("Edit description"), record.principal),
             delete_link(f"{confirm}?permission={record.pk}", record.principal),
         )

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from console.ui.tables import BaseTable
+from console.ui.tables import BaseTable, DateTimeColumn
 
 from .models import AuditRecord
 
@@ -90,7 +90,7 @@ def change_lines(record) -> list[str]:
 
 
 class AuditTable(BaseTable):
-    created_at = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    created_at = DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
     actor_name = tables.Column(verbose_name=_("User"))
     account = tables.Column(accessor="account__name", verbose_name=_("Account"))
     region = tables.Column(accessor="project__region__code", verbose_name=_("Region"), default="—")
