@@ -10,7 +10,7 @@ from console import demo
 pytestmark = pytest.mark.e2e
 
 TENANT_A_PRINCIPAL = "iam:domain::" + demo.stable_hex("account", "tenant-a")
-TAB_LABELS = ["基本信息", "连接管理", "权限管理", "端口映射", "标签", "通知"]
+TAB_LABELS = ["基本信息", "连接管理", "权限管理", "端口映射", "标签", "通知", "监控"]
 
 
 def open_create_form(page: Page) -> None:
