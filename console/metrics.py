@@ -35,12 +35,9 @@ def tasks_by_status():
 
 def dataplane_figures():
     """(gauges by name) of every endpoint the host carries now ({} when simulated)."""
-    driver = dataplane.get_driver()
-    if not hasattr(driver, "run_dir"):
+    live = dataplane.live_figures()
+    if not live:
         return {}
-    from console.network.dataplane import metrics
-
-    live = metrics.live(driver.run_dir)
     return {
         f"vpcep_dataplane_{name}": [
             ({"endpoint": endpoint}, getattr(values, name))

@@ -296,8 +296,7 @@ class ServiceBackendProbeView(ServiceView):
     """基本信息's connection check (issue 14), loaded after the page: connecting takes up to a
     second when the backend drops the traffic."""
 
-    def get_queryset(self):
-        return self.queryset.select_related("load_balancer", "server").prefetch_related("ports")
+    get_queryset = ServiceEditView.get_queryset  # the backend and its ports
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
         if not live_check_available(self.object):

@@ -42,18 +42,18 @@ def test_proxy_protocol_and_access_control_reach_the_frontend(demo_data):
     Endpoint.objects.filter(pk=accepted.pk).update(enable_whitelist=True, whitelist=["10.0.0.0/8"])
     frontend = desired_state().frontends[f"{accepted.pk}:80"]
     assert frontend.proxy_protocol and frontend.allowed_sources == ("10.0.0.0/8",)
-    text = haproxy.render({frontend.key: frontend}, "/run/x", lambda key: f"ns-{key[:4]}", str)
+    text = haproxy.render({frontend.key: frontend}, "/run/x", lambda key: f"ns-{key[:4]}")
     assert "tcp-request connection reject unless { src 10.0.0.0/8 }" in text
     assert "send-proxy-v2" in text and "maxconn 3000" in text
     EndpointService.objects.filter(name="web").update(tcp_proxy=TcpProxy.CLOSE)
     Endpoint.objects.filter(pk=accepted.pk).update(enable_whitelist=False)
     frontend = desired_state().frontends[f"{accepted.pk}:80"]
     assert not frontend.proxy_protocol and frontend.allowed_sources == ()
-    assert "tcp-request" not in haproxy.render({frontend.key: frontend}, "/r", str, str)
+    assert "tcp-request" not in haproxy.render({frontend.key: frontend}, "/r", str)
     # 访问控制 on with an empty whitelist admits nobody (it does not fail open).
     Endpoint.objects.filter(pk=accepted.pk).update(enable_whitelist=True, whitelist=[])
     frontend = desired_state().frontends[f"{accepted.pk}:80"]
-    text = haproxy.render({frontend.key: frontend}, "/r", str, str)
+    text = haproxy.render({frontend.key: frontend}, "/r", str)
     assert "    tcp-request connection reject\n" in text
 
 

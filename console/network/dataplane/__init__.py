@@ -126,15 +126,19 @@ def sample(driver: Driver | None = None) -> int:
     return metrics.sample(driver.run_dir)
 
 
-def live_figures(endpoint_ids) -> dict:
-    """endpoint id -> metrics.Figures now, for those with a frontend ({} when simulated)."""
+def live_figures(endpoint_ids=None) -> dict:
+    """endpoint id -> metrics.Figures now, for those with a frontend (of `endpoint_ids`, or
+    all; {} when simulated)."""
     driver = get_driver()
     if not hasattr(driver, "run_dir"):
         return {}
     from . import metrics
 
+    live = metrics.live(driver.run_dir)
+    if endpoint_ids is None:
+        return live
     wanted = {str(pk) for pk in endpoint_ids}
-    return {k: v for k, v in metrics.live(driver.run_dir).items() if k in wanted}
+    return {k: v for k, v in live.items() if k in wanted}
 
 
 def watched() -> frozenset[str]:

@@ -53,11 +53,8 @@ def blocks(text: str) -> dict[str, str]:
     return found
 
 
-def render(
-    frontends: dict[str, Frontend], run_dir: str, namespace: Callable[[str], str], short
-) -> str:
-    """The whole configuration; `namespace(vpc key)` names a VPC's namespace and `short(key)`
-    a stable short id. Sorted, so the same state renders the same text (no needless reload)."""
+def render(frontends: dict[str, Frontend], run_dir: str, namespace: Callable[[str], str]) -> str:
+    """The whole configuration; `namespace(vpc key)` names a VPC's namespace. Sorted, so the same state renders the same text (no needless reload)."""
     parts = [GLOBAL.format(run_dir=run_dir)]
     for key in sorted(frontends):
         f = frontends[key]

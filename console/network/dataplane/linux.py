@@ -391,7 +391,7 @@ class LinuxDriver:
                 self.stop_haproxy()
                 return ["haproxy stopped (no frontend)"]
             return []
-        text = haproxy.render(desired.frontends, str(self.run_dir), self.vpc_ns, short)
+        text = haproxy.render(desired.frontends, str(self.run_dir), self.vpc_ns)
         if observed.haproxy_pid and observed.haproxy_config == text:
             return []
         candidate = config.with_suffix(".new")
