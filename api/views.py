@@ -28,7 +28,7 @@ from console.ui.forms import is_uuid, parse_ids, refuse_json_constant
 from console.ui.objects import get_object_for
 from endpoints import operations as endpoint_ops
 from endpoints.models import Endpoint
-from endpoints.operations import connectable_services, find_service
+from endpoints.operations import cloud_services, connectable_services, find_service
 from services import operations as service_ops
 from services.models import BackendType, EndpointService, ServiceStatus
 from services.operations import Port
@@ -374,11 +374,7 @@ class PublicServicesView(ApiView):
     """GET …/vpc-endpoint-services/public: the region's cloud services."""
 
     def get(self, request: HttpRequest):
-        services = (
-            connectable_services(request.user, self.project)
-            .filter(is_system=True)
-            .select_related("project__account")
-        )
+        services = cloud_services(request.user, self.project).select_related("project__account")
         if name := request.GET.get("endpoint_service_name"):
             services = services.filter(service_name__icontains=name)
         if service_id := request.GET.get("id"):

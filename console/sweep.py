@@ -3,7 +3,7 @@
 A worker killed mid-task leaves its task result "running" for ever and its row in 创建中 or
 删除中; a web process that dies between its commit and the enqueue leaves a row with no task
 at all. `sweep()` finds both and gives the row its task again, and prunes old task results.
-It also runs the other steps the resource apps registered (issue 12: console.registry), such
+It refreshes SQLite's planner statistics (`refresh_statistics`), and runs the other steps the resource apps registered (issue 12: console.registry), such
 as rejecting, as the system, connections left pending longer than their service's
 待接受连接自动拒绝 days (issue 11) and re-enqueuing overdue notifications. `manage.py reconcile`
 runs it once, or every minute with `--every 60` (as `make run` and the production units do).
@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -62,6 +63,7 @@ def sweep(older_than: timedelta = LOST_AFTER, keep_results: timedelta = KEEP_RES
         enqueued=enqueue_stuck(now - older_than),
         pruned=prune_results(now - keep_results),
     )
+    refresh_statistics()
     for step in registry.ordered(registry.sweep_steps):  # the resource apps' own steps
         setattr(swept, step.kind, getattr(swept, step.kind) + step.run(now, now - older_than))
     if swept.lost or swept.enqueued or swept.pruned or swept.auto_rejected:
@@ -132,3 +134,15 @@ def pending_tasks() -> set[tuple[str, str]]:
 def prune_results(finished_before: datetime) -> int:
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=finished_before).delete()
     return deleted
+
+
+def refresh_statistics() -> None:
+    """SQLite chooses its indexes from the statistics ANALYZE leaves (sqlite_stat1); without
+    them it guesses, and with thousands of rows it guesses wrong: the inbox sorted every
+    connection of the approver's services instead of reading the partial index of waiting ones
+    in order (issue 13). `analysis_limit` samples each index, so this takes milliseconds
+    whatever the size. PostgreSQL's autovacuum keeps its own statistics."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")

@@ -18,7 +18,7 @@ from services.forms import VPCChoiceField
 from services.models import EndpointService, ServiceType
 from services.operations import MAX_DESCRIPTION
 
-from .operations import connectable_services, find_service
+from .operations import cloud_services, find_service
 from .policy import load_json, parse_whitelist_text, policy_text
 
 CLOUD, BY_NAME = "cloud", "name"
@@ -182,11 +182,7 @@ class EndpointForm(forms.Form):
 
     def _cloud_services(self):
         """The region's cloud services, filtered by type and name as the picker asks."""
-        services = (
-            connectable_services(self.user, self.project)
-            .filter(is_system=True)
-            .select_related("project__account")
-        )
+        services = cloud_services(self.user, self.project).select_related("project__account")
         kind = self.data.get("service_type", "")
         query = cleaned_or_none(forms.CharField(required=False, max_length=128), self.data.get("q"))
         query = query or ""  # a term the field refuses (a NUL byte) is ignored

@@ -139,6 +139,19 @@ class Endpoint(StatusMixin, models.Model):
         indexes = [
             models.Index(fields=["project", "-created_at", "id"], name="endpoint_project_newest"),
             models.Index(fields=["service", "-created_at", "id"], name="endpoint_service_newest"),
+            # 待审批连接: the approver's inbox reads the waiting connections oldest first, counts
+            # them and lists the services that have one. Partial indexes hold only the waiting
+            # rows, so neither the accepted thousands nor other statuses are read (issue 13).
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status=EndpointStatus.PENDING),
+                name="endpoint_pending_oldest",
+            ),
+            models.Index(
+                fields=["service"],
+                condition=models.Q(status=EndpointStatus.PENDING),
+                name="endpoint_pending_service",
+            ),
         ]
         constraints = [
             # Two endpoints never share an address (E5): the database refuses the race.

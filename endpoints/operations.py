@@ -81,6 +81,14 @@ def connectable_services(user, project: Project):
     )
 
 
+def cloud_services(user, project: Project):
+    """The region's cloud services the user may connect to. Cloud services belong to the
+    platform account (create_system_service), so they are read from its project in the region
+    instead of testing every service of the region against its whitelist (issue 13)."""
+    platform = Project.objects.filter(region=project.region_id, account__is_platform=True)
+    return connectable_services(user, project).filter(is_system=True, project__in=platform)
+
+
 def check_request(
     user,
     project: Project,

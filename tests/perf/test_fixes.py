@@ -19,9 +19,11 @@ from bench.grow import bench_subnet, endpoints, grow, project
 from bench.signing import signed_headers
 from console.audit.models import AuditRecord
 from console.network.models import Server
+from console.sweep import sweep
 from console.tenancy import operations as key_ops
 from console.tenancy.models import AccessKey, User
 from endpoints.models import Endpoint, EndpointStatus
+from endpoints.operations import cloud_services
 from endpoints.provisioning import free_addresses, lowest_free_address
 from services.demo import web_service
 from services.models import EndpointService
@@ -190,3 +192,63 @@ def _parser(run):
     finally:
         run["argparse"].ArgumentParser.parse_args = original
     return captured["parser"]
+
+
+def inbox_page(user):
+    from services.inbox import InboxView
+
+    view = InboxView()
+    view.request = type("R", (), {"user": user})()
+    return view.get_queryset().order_by("created_at", "id").values("pk")[:20]
+
+
+def test_the_inbox_reads_waiting_connections_oldest_first_from_their_own_index(demo_data):
+    """待审批连接 with hundreds waiting: the partial index of waiting rows, read in order, with
+    the statistics the sweep leaves SQLite; the page is still the oldest 20 (issue 13)."""
+    grow(300)
+    approver = User.objects.get(username="a-approver")
+    sweep()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_stat1 WHERE idx = 'endpoint_pending_oldest'"
+            )
+            assert cursor.fetchone()[0] == 1  # the sweep analysed the new index
+        plan = inbox_page(approver).explain()
+        assert "endpoint_pending_oldest" in plan and "TEMP B-TREE" not in plan, plan
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'endpoint_pending%'"
+            )
+            definitions = [d for (d,) in cursor.fetchall()]
+            assert len(definitions) == 2 and all("WHERE" in d for d in definitions)  # partial
+    oldest = Endpoint.objects.filter(status=EndpointStatus.PENDING).order_by("created_at", "id")
+    assert [row["pk"] for row in inbox_page(approver)] == list(
+        oldest.values_list("pk", flat=True)[:20]
+    )
+
+
+def test_the_api_lists_cloud_services_from_the_platform_project_alone(client, api_key):
+    """…/vpc-endpoint-services/public with hundreds of whitelisted tenant services in the
+    region: the region's cloud services, found through the platform account's project, not by
+    testing every service of the region against its whitelist (issue 13)."""
+    key, secret = api_key
+    grow(300)
+    region = project("a").region
+    path = f"/v1/{project('a').project_id}/vpc-endpoint-services/public"
+    with CaptureQueriesContext(connection) as captured:
+        body = api_get(client, key, secret, path, [("limit", "100")]).json()
+    cloud = EndpointService.objects.filter(is_system=True, project__region=region)
+    assert {s["id"] for s in body["endpoint_services"]} == {
+        str(pk) for pk in cloud.values_list("pk", flat=True)
+    }
+    assert body["total_count"] == cloud.count() > 0
+    assert EndpointService.objects.filter(is_system=True).exclude(project__region=region).exists()
+    assert any("is_platform" in q["sql"] for q in captured.captured_queries)
+    user = User.objects.get(username="a-admin")
+    plan = cloud_services(user, project("a")).order_by("-created_at", "pk")[:10].explain()
+    if connection.vendor == "sqlite":
+        # services searched in the platform's project (its account by the unique index),
+        # not in every project of the region
+        assert "one_platform_account" in plan and "SCAN services_endpointservice" not in plan
