@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
-from django_tables2 import RequestConfig
 
 from console.network.monitoring import MonitoringTabMixin
 from console.quotas.limits import ENDPOINT_SERVICE
@@ -320,8 +319,7 @@ class ServiceConnectionsView(ServiceView):
             .filter(service=self.object)
             .select_related("project__account")
         )
-        table = ConnectionTable(endpoints, request=self.request, service=self.object)
-        RequestConfig(self.request).configure(table)
+        table = ConnectionTable(endpoints, request=self.request, service=self.object)  # paged
         return {"table": table, "bulk": table.offer_bulk()}
 
 
@@ -338,8 +336,7 @@ class ServicePermissionsView(ServiceView):
             request=self.request,
             service=self.object,
             can_approve=can_approve,
-        )
-        RequestConfig(self.request).configure(table)
+        )  # ordered and paged by the request, as every table given one
         form = getattr(self, "form", None) or PermissionsForm()
         rows = getattr(self, "rows", None) or PrincipalFormSet(prefix="principals")
         return {

@@ -102,6 +102,8 @@ class AuditTable(BaseTable):
     )
     change = tables.Column(empty_values=(), orderable=False, verbose_name=_("Before → after"))
 
+    counted = False  # the log only grows: pages without a count of every record
+
     class Meta(BaseTable.Meta):
         model = AuditRecord
         fields = ["created_at", "actor_name", "account", "region", "action", "resource", "change"]

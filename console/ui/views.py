@@ -18,7 +18,6 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django_tables2 import RequestConfig
 
 from console.quotas.usage import quota_state
 from console.tenancy.querysets import CHANGE, VIEW, can
@@ -80,10 +79,9 @@ class ObjectListView(View):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         table = self.table_class(
             filterset.qs if filterset.is_valid() else filterset.queryset.none(),
-            request=request,
+            request=request,  # orders and pages it (RequestConfig); BaseTable bounds the size
             **self.get_table_kwargs(),
         )
-        RequestConfig(request).configure(table)  # BaseTable bounds the page size
         context = {
             "title": self.title,
             "filterset": filterset,

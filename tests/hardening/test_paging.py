@@ -71,7 +71,8 @@ def test_per_page_from_10_to_100_is_honoured(login, many):
         client = login(username)
         for value in (10, 50, 100):
             response = client.get(url, {"per_page": value})
-            total = response.context["table"].paginator.count
+            table = response.context["table"]
+            total = len(table.rows)  # the activity log's pages do not count it: count here
             assert total >= ROWS and rows(response) == min(value, total), (url, value)
         # and the page links keep it
         assert "per_page=50" in client.get(url, {"per_page": "50"}).content.decode()

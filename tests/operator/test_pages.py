@@ -154,7 +154,7 @@ def test_the_activity_log_runs_a_fixed_number_of_queries(
     client = login("a-admin")
     service_ops.add_permissions(user("a-admin"), web.pk, ["*"])
     client.get(reverse("activity"))
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(5) as few:  # no count: the log pages lazily (issue 13)
         client.get(reverse("activity"))
     for n in range(10):
         service_ops.add_permissions(user("a-admin"), web.pk, [f"iam:domain::{n:032x}"])

@@ -82,6 +82,28 @@ def test_an_unfiltered_list_counts_once_and_a_filtered_one_keeps_the_quota_right
     assert response.context["quota_used"] == used and len(response.context["table"].rows) == 0
 
 
+@pytest.mark.parametrize("username", ["a-admin", "operator"])
+def test_the_activity_log_pages_without_counting_the_log(login, username):
+    """The log only grows: its pages read one row more than they show to know whether another
+    follows, and never count the records (issue 13); 下一页 until the last page."""
+    client = login(username)
+    grow(25)  # 50 activity records for tenant-a: three pages of 20
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(reverse("activity"))
+    assert counts_in(captured) == 0
+    html = first.content.decode()
+    assert "第 1 页" in html and 'aria-label="下一页"' in html and "共 " not in html
+    assert len(first.context["table"].page.object_list) == 20
+    shown = AuditRecord.objects.restrict(User.objects.get(username=username)).count()
+    last = (shown + 19) // 20
+    end = client.get(reverse("activity"), {"page": last})
+    assert f"第 {last} 页" in end.content.decode()
+    assert 'aria-label="下一页"' not in end.content.decode()
+    assert len(end.context["table"].page.object_list) == shown - 20 * (last - 1)
+    # A counted list still says how many rows it has.
+    assert "共 " in client.get(reverse("services:list")).content.decode()
+
+
 def test_the_operator_list_counts_the_quota_apart(login):
     client = login("operator")
     response = client.get(reverse("services:list"))
