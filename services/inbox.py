@@ -89,6 +89,8 @@ class InboxFilterSet(django_filters.FilterSet):
 
 
 class InboxTable(BaseTable):
+    counted = False  # the navigation's badge says how many; pages need not count them again
+
     select = endpoint_select_column("inbox-form")
     id = tables.Column(
         verbose_name=_("Endpoint ID"),

@@ -301,6 +301,19 @@ def page_by_key(page):
     return rows
 
 
+class KeyedRows:
+    """A table's rows whose slices are read by key (page_by_key), for LazyPaginator, which
+    slices its object list once and reads it at once."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __getitem__(self, key):
+        rows = self.rows[key]
+        rows.data = page_by_key(rows.data)
+        return rows
+
+
 class BaseTable(tables.Table):
     # False for a table that grows without bound (the activity log): its pages are read
     # without counting its rows (LazyPaginator reads one row more than the page to know whether
@@ -318,7 +331,9 @@ class BaseTable(tables.Table):
         per_page = per_page if per_page in PER_PAGE_RANGE else PER_PAGE
         if not self.counted:
             self._counter = count()  # LazyPaginator makes the page's rows at once
-            return super().paginate(LazyPaginator, per_page, page, *args, **kwargs)
+            self.paginator = LazyPaginator(KeyedRows(self.rows), per_page, *args, **kwargs)
+            self.page = self.paginator.page(page)
+            return self
         super().paginate(paginator_class, per_page, page, *args, **kwargs)
         self.page.object_list.data = page_by_key(self.page.object_list.data)
         return self
