@@ -270,7 +270,7 @@ def _serialized_services(services: list[EndpointService]) -> list[dict]:
     counts = dict(
         Endpoint.objects.filter(service__in=[s.pk for s in services])
         .values_list("service")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("service", "n")
     )
     for service in services:

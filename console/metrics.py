@@ -25,7 +25,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 def by_status(queryset) -> list[tuple[dict[str, str], int]]:
     """One grouped count: ({"status": ...}, rows) per status present. Resource apps register
     Metric(name, help, lambda: by_status(their queryset))."""
-    rows = queryset.values("status").annotate(n=Count("pk")).order_by("status")
+    rows = queryset.values("status").annotate(n=Count("*")).order_by("status")
     return [({"status": str(row["status"]).lower()}, row["n"]) for row in rows]
 
 

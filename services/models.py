@@ -160,6 +160,9 @@ class EndpointService(StatusMixin, models.Model):
         # and stop after a page, instead of sorting the whole project (issue 13).
         indexes = [
             models.Index(fields=["project", "-created_at", "id"], name="service_project_newest"),
+            # The quota's count of a project's own services (not cloud ones), from the index
+            # alone: every list page and 配额 count them (issue 13).
+            models.Index(fields=["project", "is_system"], name="service_project_system"),
         ]
         constraints = [
             # One backend, of the declared type; system services have none (S2, S1).
@@ -306,6 +309,10 @@ class Permission(models.Model):
         verbose_name = _("whitelist record")
         verbose_name_plural = _("whitelist")
         ordering = ["service", "created_at", "id"]
+        # 权限管理 lists a service's records newest first, a page at a time (issue 13).
+        indexes = [
+            models.Index(fields=["service", "-created_at", "id"], name="permission_service_newest")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["service", "principal"], name="principal_once_per_service"

@@ -36,7 +36,7 @@ def count_per_account(queryset, account_path: str):
     counts = (
         queryset.filter(**{account_path: OuterRef("pk")})
         .values(account_path)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")[:1]
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)

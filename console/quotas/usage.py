@@ -49,7 +49,7 @@ def usage_rows(projects: list[Project]) -> list[dict]:
             counter.queryset()
             .filter(project__in=ids)
             .values_list("project")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values_list("project", "n")
         )
         for resource, counter in registry.quota_counters.items()

@@ -19,6 +19,8 @@ from bench.grow import bench_subnet, endpoints, grow, project
 from bench.signing import signed_headers
 from console.audit.models import AuditRecord
 from console.network.models import Server
+from console.quotas.limits import ENDPOINT, ENDPOINT_SERVICE
+from console.quotas.usage import usage_rows, used
 from console.sweep import sweep
 from console.tenancy import operations as key_ops
 from console.tenancy.models import AccessKey, User
@@ -26,7 +28,7 @@ from endpoints.models import Endpoint, EndpointStatus
 from endpoints.operations import cloud_services
 from endpoints.provisioning import free_addresses, lowest_free_address
 from services.demo import web_service
-from services.models import EndpointService
+from services.models import EndpointService, Permission
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def test_the_api_counts_connections_of_the_page_only(client, api_key):
     assert body["total_count"] == EndpointService.objects.filter(project=project("a")).count()
     grouped = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
     assert len(grouped) == 1 and "IN (" in grouped[0]  # the page's five, no other
-    total = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    total = [q["sql"] for q in captured.captured_queries if 'COUNT(*) AS "__count"' in q["sql"]]
     assert total and not any("endpoints_endpoint" in sql for sql in total)
 
 
@@ -178,6 +180,9 @@ PAGE_QUERIES = {
     "audit_account_newest": lambda p: AuditRecord.objects.filter(account=p.account).order_by(
         "-created_at", "-id"
     )[:20],
+    "permission_service_newest": lambda p: Permission.objects.filter(
+        service=web_service()
+    ).order_by("-created_at", "id")[:20],
 }
 
 
@@ -187,6 +192,24 @@ def test_an_index_serves_newest_first_without_sorting(demo_data, index):
     plan = PAGE_QUERIES[index](project("a")).explain()
     if connection.vendor == "sqlite":
         assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_quota_counts_from_indexes_alone(demo_data):
+    """Every list page and 配额 count a project's own services and endpoints: from an index,
+    without reading the rows (issue 13)."""
+    grow(50)
+    p = project("a")
+    usage = {row["resource"]: row["used"] for row in usage_rows([p])}
+    services = EndpointService.objects.filter(project=p, is_system=False)
+    assert usage[ENDPOINT_SERVICE] == used(p, ENDPOINT_SERVICE) == services.count() > 50
+    assert usage[ENDPOINT] == Endpoint.objects.filter(project=p).count() >= 50
+    if connection.vendor == "sqlite":
+        with CaptureQueriesContext(connection) as captured:
+            used(p, ENDPOINT_SERVICE)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "COVERING INDEX service_project_system" in plan, plan
 
 
 def test_the_worker_polls_well_under_200_ms(monkeypatch):
