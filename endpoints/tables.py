@@ -1,9 +1,9 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from console.tenancy.querysets import SUPPORT
 from console.ui.tables import ActionsColumn, BaseTable, DateTimeColumn, StatusColumn, delete_link
+from console.ui.urls import reverse_ids
 
 from .models import Endpoint, EndpointStatus
 
@@ -58,4 +58,4 @@ class EndpointTable(BaseTable):
             EndpointStatus.DELETING,
         ) or not self.may(SUPPORT, record.project_id):
             return ""
-        return delete_link(reverse("endpoints:delete_confirm", args=[record.pk]), record.pk)
+        return delete_link(reverse_ids("endpoints:delete_confirm", record.pk), record.pk)

@@ -19,6 +19,7 @@ from console.ui.tables import (
     row_actions,
     row_button,
 )
+from console.ui.urls import reverse_ids
 from endpoints.models import EndpointStatus
 
 from .models import EndpointService, ServiceStatus
@@ -64,7 +65,7 @@ class ServiceTable(BaseTable):
             or not self.may(SUPPORT, record.project_id)
         ):
             return ""
-        return delete_link(reverse("services:delete_confirm", args=[record.pk]), record)
+        return delete_link(reverse_ids("services:delete_confirm", record.pk), record)
 
 
 def endpoint_select_column(form_id: str) -> tables.CheckBoxColumn:
@@ -149,7 +150,7 @@ class ConnectionTable(BaseTable):
         description always."""
         accept_url, reject_url = self.decision_urls
         pk, status = record.pk, record.status
-        args = [self.service.pk, pk]
+        args = (self.service.pk, pk)
         return row_actions(
             row_button("connections-form", accept_url, pk, _("Accept"))
             if self.decidable and status in (EndpointStatus.PENDING, EndpointStatus.REJECTED)
@@ -160,10 +161,10 @@ class ConnectionTable(BaseTable):
             if self.decidable and status in (EndpointStatus.ACCEPTED, EndpointStatus.PENDING)
             else "",
             modal_link(
-                reverse("services:connection_history", args=args), _("Connection history"), pk
+                reverse_ids("services:connection_history", *args), _("Connection history"), pk
             ),
             page_link(
-                reverse("services:connection_description", args=args), _("Edit description"), pk
+                reverse_ids("services:connection_description", *args), _("Edit description"), pk
             ),
         )
 
@@ -232,13 +233,17 @@ class PermissionTable(BaseTable):
             '{} <span class="badge text-bg-warning">{}</span>', value, _("every account")
         )
 
+    @cached_property
+    def remove_url(self) -> str:
+        return reverse("services:permissions_remove_confirm", args=[self.service.pk])
+
     def render_actions(self, record):
         if record.pk is None:
             return _("Your own account: always allowed")
         if not self.can_approve:
             return ""
-        edit = reverse("services:permission_description", args=[self.service.pk, record.pk])
-        confirm = reverse("services:permissions_remove_confirm", args=[self.service.pk])
+        edit = reverse_ids("services:permission_description", self.service.pk, record.pk)
+        confirm = self.remove_url
         return row_actions(
             page_link(edit, _("Edit description"), record.principal),
             delete_link(f"{confirm}?permission={record.pk}", record.principal),

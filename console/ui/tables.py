@@ -25,11 +25,15 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.paginators import LazyPaginator
+from django_tables2.rows import BoundRow
 from django_tables2.utils import A, signature
 
 from console.tenancy.querysets import can
+
+from .urls import reverse_ids
 
 PER_PAGE = 20
 PER_PAGE_RANGE = range(10, 101)  # ?per_page= outside it (0, -1, 5, a million) is PER_PAGE
@@ -193,6 +197,23 @@ class CellRenderer:
         *self.path, self.last = self.accessor.bits or ("",)
         self.labels = {}  # model class -> its choices' labels when the value is one
         self.simple = not isinstance(self.column, ManyToManyColumn)
+        self.link_to = self.plain_link(bound_column.link)
+
+    @staticmethod
+    def plain_link(link) -> tuple | None:
+        """linkify=("view", [A("…")]) with nothing else: (view, accessor), so that each row's
+        link is made from its id (reverse_ids) instead of django-tables2's reverse()."""
+        if not isinstance(link, LinkTransform) or link.url or link.attrs:
+            return None
+        reverse_args = link.reverse_args
+        args = reverse_args.get("args") or ()
+        if set(reverse_args) != {"viewname", "args"} or not isinstance(
+            reverse_args["viewname"], str
+        ):
+            return None
+        if len(args) != 1 or not isinstance(args[0], A):
+            return None
+        return reverse_args["viewname"], args[0]
 
     def td_html(self) -> str:
         return self.bound_column.attrs["td"].as_html()
@@ -212,6 +233,10 @@ class CellRenderer:
             content = self.render(**{name: kwargs[name] for name in self.wanted})
         else:
             return None  # as django-tables2: a render wanting more is not called
+        if self.link_to:
+            viewname, accessor = self.link_to
+            url = reverse_ids(viewname, accessor.resolve(row.record))
+            return format_html('<a href="{}">{}</a>', url, content)
         return bound_column.link(content, **kwargs) if bound_column.link else content
 
     def value(self, record):
@@ -354,10 +379,22 @@ class BaseTable(tables.Table):
         """The page's rows as HTML, as {% for column, cell in row.items %} would render them.
         Read at rendering time, after columns are hidden."""
         renderers = [CellRenderer(column) for column in self.columns]
+        # Rows without row_attrs of their own differ only by odd/even: two <tr>s per table.
+        plain = not any(callable(value) for value in (self.row_attrs or {}).values())
+        tr = {}
+
+        def attrs(row) -> str:
+            if not plain or type(row) is not BoundRow:  # pinned rows have their own
+                return row.attrs.as_html()
+            key = row.row_counter % 2
+            if key not in tr:
+                tr[key] = row.attrs.as_html()
+            return tr[key]
+
         return [
             format_html(
                 "<tr {}>{}</tr>",
-                row.attrs.as_html(),
+                attrs(row),
                 mark_safe("".join([renderer.cell(row) for renderer in renderers])),
             )
             for row in self.paginated_rows

@@ -111,3 +111,28 @@ def test_a_time_reads_as_the_date_filter_shows_it(language, fmt):
         expected = Template("{{ v|date:f }}").render(Context({"v": value, "f": fmt}))
         assert column.render(value, bound) == expected
         assert column.render(None, bound) == "—"
+
+
+def test_a_row_link_is_what_reverse_gives(demo_data):
+    """reverse_ids: the URL reversed once with stand-in ids, the row's ids put in their place;
+    what it cannot stand in for (a name, a pattern that refuses the stand-in) is reversed."""
+    from django.urls import set_script_prefix
+
+    from console.ui.urls import reverse_ids
+
+    web = web_service()
+    endpoint = web.endpoints.first()
+    for name, args in [
+        ("services:detail", [web.pk]),
+        ("services:connection_history", [web.pk, endpoint.pk]),
+        ("endpoints:delete_confirm", [endpoint.pk]),
+    ]:
+        assert reverse_ids(name, *args) == reverse(name, args=args)
+    assert reverse_ids("services:detail", str(web.pk)) == reverse("services:detail", args=[web.pk])
+    with pytest.raises(Exception, match="Reverse"):
+        reverse_ids("services:detail", 12)  # a <uuid:pk> refuses an integer, as reverse() does
+    set_script_prefix("/console/")
+    try:
+        assert reverse_ids("services:detail", web.pk) == f"/console/services/{web.pk}/"
+    finally:
+        set_script_prefix("/")
