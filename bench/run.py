@@ -223,8 +223,9 @@ def throughput(base: str, clients: int, seconds: float, path: str) -> float:
 
 
 def latencies(times: int) -> dict:
-    """create -> 可连接 (a service) and create -> 待接受 (an endpoint to a service with approval),
-    through the operations, the server's worker doing the background work."""
+    """create -> 可连接 (a service), create -> 待接受 (an endpoint to a service with approval) and
+    create -> 已接受 (one to a service without), through the operations, the server's worker
+    doing the background work."""
     from bench.grow import bench_subnet, project
     from console.network.models import LoadBalancer
     from console.tenancy.models import User
@@ -239,7 +240,7 @@ def latencies(times: int) -> dict:
     admin_a, admin_b = (User.objects.get(username=u) for u in ("a-admin", "b-admin"))
     web = web_service()
     elb = LoadBalancer.objects.get(pk=web.load_balancer_id) if web.load_balancer_id else None
-    subnet_b = bench_subnet("b")
+    subnet_a, subnet_b = bench_subnet("a"), bench_subnet("b")
 
     def wait(model, pk, state) -> float:
         started = time.perf_counter()
@@ -249,7 +250,7 @@ def latencies(times: int) -> dict:
             time.sleep(0.002)
         return float("nan")
 
-    available, pending = [], []
+    available, pending, accepted = [], [], []
     for _ in range(times):
         started = time.perf_counter()
         service = service_ops.create_service(
@@ -268,10 +269,17 @@ def latencies(times: int) -> dict:
         )
         made = (time.perf_counter() - started) * 1000
         pending.append(made + wait(Endpoint, endpoint.pk, EndpointStatus.PENDING))
+        started = time.perf_counter()  # to the new service, which approves nobody: 已接受
+        own = endpoint_ops.create_endpoint(
+            admin_a, a, service_id=service.pk, vpc_id=subnet_a.vpc_id, subnet_id=subnet_a.pk
+        )
+        made = (time.perf_counter() - started) * 1000
+        accepted.append(made + wait(Endpoint, own.pk, EndpointStatus.ACCEPTED))
         time.sleep(0.05)  # not in step with the worker's poll
     return {
         "create_to_available_ms": {"median": statistics.median(available), "all": available},
         "create_to_pending_acceptance_ms": {"median": statistics.median(pending), "all": pending},
+        "create_to_accepted_ms": {"median": statistics.median(accepted), "all": accepted},
     }
 
 
@@ -368,6 +376,7 @@ def main() -> None:
             f"create → 待接受 (pendingAcceptance): median "
             f"{lat['create_to_pending_acceptance_ms']['median']:.0f} ms"
         )
+        print(f"create → 已接受 (accepted): median {lat['create_to_accepted_ms']['median']:.0f} ms")
     finally:
         if server is not None:
             server.stop()

@@ -12,6 +12,7 @@ from console.ui.tables import (
     BaseTable,
     BooleanColumn,
     DateTimeColumn,
+    RowCheckBoxColumn,
     StatusColumn,
     delete_link,
     modal_link,
@@ -68,19 +69,11 @@ class ServiceTable(BaseTable):
         return delete_link(reverse_ids("services:delete_confirm", record.pk), record)
 
 
-def endpoint_select_column(form_id: str) -> tables.CheckBoxColumn:
+def endpoint_select_column(form_id: str) -> RowCheckBoxColumn:
     """The tick box of a connection row, submitted with the form `form_id` as `endpoint`
     (连接管理 and the inbox)."""
-    return tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "th__input": {"aria-label": _("Select all"), "data-select-all": "endpoint"},
-            "td__input": {
-                "name": "endpoint",
-                "form": form_id,
-                "aria-label": lambda record: _("Select %(id)s") % {"id": record.pk},
-            },
-        },
+    return RowCheckBoxColumn(
+        name="endpoint", form=form_id, label=lambda record: _("Select %(id)s") % {"id": record.pk}
     )
 
 
@@ -145,27 +138,30 @@ class ConnectionTable(BaseTable):
         pk = self.service.pk
         return reverse("services:accept", args=[pk]), reverse("services:reject_confirm", args=[pk])
 
+    @cached_property
+    def action_labels(self) -> tuple[str, ...]:
+        """The row actions' labels, translated once per table rather than on every row."""
+        return tuple(
+            str(label)
+            for label in (_("Accept"), _("Reject"), _("Connection history"), _("Edit description"))
+        )
+
     def render_actions(self, record):
         """接受 / 拒绝 as the row's status allows while the service is 可用; its history and
         description always."""
         accept_url, reject_url = self.decision_urls
+        accept, reject, history, describe = self.action_labels
         pk, status = record.pk, record.status
         args = (self.service.pk, pk)
         return row_actions(
-            row_button("connections-form", accept_url, pk, _("Accept"))
+            row_button("connections-form", accept_url, pk, accept)
             if self.decidable and status in (EndpointStatus.PENDING, EndpointStatus.REJECTED)
             else "",
-            modal_link(
-                f"{reject_url}?endpoint={pk}", _("Reject"), pk, DANGER_LINK, "#decision-comment"
-            )
+            modal_link(f"{reject_url}?endpoint={pk}", reject, pk, DANGER_LINK, "#decision-comment")
             if self.decidable and status in (EndpointStatus.ACCEPTED, EndpointStatus.PENDING)
             else "",
-            modal_link(
-                reverse_ids("services:connection_history", *args), _("Connection history"), pk
-            ),
-            page_link(
-                reverse_ids("services:connection_description", *args), _("Edit description"), pk
-            ),
+            modal_link(reverse_ids("services:connection_history", *args), history, pk),
+            page_link(reverse_ids("services:connection_description", *args), describe, pk),
         )
 
 
@@ -184,17 +180,11 @@ class PermissionTable(BaseTable):
     """权限管理 (S9): the whitelist, paged like the other tabs (issue 13: every record at
     10,000 took 1.5 s); tick boxes and 删除 only for those who may edit it (approvers)."""
 
-    select = tables.CheckBoxColumn(
-        accessor="pk",
+    select = RowCheckBoxColumn(
+        name="permission",
+        form="permissions-form",
+        label=lambda record: record.principal,
         default="",  # the pinned own account has none
-        attrs={
-            "th__input": {"aria-label": _("Select all"), "data-select-all": "permission"},
-            "td__input": {
-                "name": "permission",
-                "form": "permissions-form",
-                "aria-label": lambda record: record.principal,
-            },
-        },
     )
     principal = tables.Column(
         verbose_name=_("Authorized account ID"), attrs={"td": {"class": "font-monospace small"}}

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -112,6 +113,27 @@ def row_actions(*controls: str) -> str:
 def delete_link(url: str, subject) -> str:
     """删除 of a row: its confirmation dialog."""
     return modal_link(url, _("Delete"), subject, "btn btn-sm btn-link text-danger p-0")
+
+
+class RowCheckBoxColumn(tables.CheckBoxColumn):
+    """A row's tick box, submitted with the form `form` as `name`, named for screen readers by
+    `label(record)`; the header's box ticks them all. CheckBoxColumn's markup without working
+    its attributes out again for every row (issue 13: 55 µs a cell)."""
+
+    def __init__(self, *, name: str, form: str, label, **kwargs):
+        self.input_name, self.form, self.label = name, form, label
+        kwargs.setdefault("accessor", "pk")
+        select_all = {"aria-label": gettext_lazy("Select all"), "data-select-all": name}
+        super().__init__(attrs={"th__input": select_all}, **kwargs)
+
+    def render(self, value, bound_column, record):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" form="{}" aria-label="{}" />',
+            self.input_name,
+            value,
+            self.form,
+            self.label(record),
+        )
 
 
 class StatusColumn(tables.Column):
