@@ -143,14 +143,15 @@ class InboxTable(BaseTable):
         )
 
     @cached_property
-    def decision_urls(self) -> tuple[str, str]:
-        return reverse("inbox_accept"), reverse("inbox_reject")
+    def decisions(self) -> tuple[str, str, str, str]:
+        """接受 and 拒绝: their URLs and labels, the same on every row."""
+        return reverse("inbox_accept"), reverse("inbox_reject"), str(_("Accept")), str(_("Reject"))
 
     def render_actions(self, record):
-        accept_url, reject_url = self.decision_urls
+        accept_url, reject_url, accept, reject = self.decisions
         return row_actions(
-            row_button("inbox-form", accept_url, record.pk, _("Accept")),
-            row_button("inbox-form", reject_url, record.pk, _("Reject"), DANGER_LINK),
+            row_button("inbox-form", accept_url, record.pk, accept),
+            row_button("inbox-form", reject_url, record.pk, reject, DANGER_LINK),
         )
 
 
