@@ -2,10 +2,12 @@
 """`make bench` (issue 13): a scratch database (SQLite in a temporary folder, or PostgreSQL
 `<name>_bench` next to the database DATABASE_URL names), the demo data, the server as `make run`
 starts it (bin/run, with BENCH=true: server time and query count in response headers, and the
-empty authenticated view /bench/empty/); every list page, detail tab and API list call timed at
-demo size and again after growing the data to N rows per kind (bench/grow.py); then read
-throughput with 8 clients, and the create -> available / pendingAcceptance latency. One table
-on stdout, and JSON in bench/results/. A benchmark, not a test: nothing here asserts a time.
+empty authenticated view /bench/empty/); a copy of it kept at demo size while the first grows to
+N rows per kind (bench/grow.py); every list page, detail tab and API list call timed on both
+consoles side by side, a request to each in turn, so that a busier minute of a shared machine
+weighs on both alike; then read throughput with 8 clients, and the create -> available /
+pendingAcceptance / accepted latency. One table on stdout, and JSON in bench/results/. A
+benchmark, not a test: nothing here asserts a time.
 
     .venv/bin/python bench/run.py [--n 10000] [--requests 40] [--clients 8] [--seconds 10]
 """
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 PASSWORD = os.environ.get("DEMO_PASSWORD", "vpcep-demo-2026")
+MAINTENANCE_URL = os.environ.get("DATABASE_URL", "")  # where the scratch databases are made
 
 
 def scratch_database(workdir: Path) -> dict[str, str]:
@@ -49,6 +52,35 @@ def scratch_database(workdir: Path) -> dict[str, str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return {"DATABASE_URL": parsed._replace(path=f"/{name}").geturl()}
+
+
+def twin_database(env: dict) -> dict[str, str]:
+    """A copy of the scratch database as it is now (the demo): the environment pointing at it.
+    Nothing may be connected to it (PostgreSQL copies a database as its template)."""
+    if not env.get("DATABASE_URL"):
+        import sqlite3
+
+        path = env["SQLITE_PATH"].replace("bench.sqlite3", "demo.sqlite3")
+        with sqlite3.connect(env["SQLITE_PATH"]) as source, sqlite3.connect(path) as copy:
+            source.backup(copy)
+        return {**env, "SQLITE_PATH": path}
+    import psycopg
+
+    parsed = urlparse(env["DATABASE_URL"])
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(MAINTENANCE_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}_demo"')
+        conn.execute(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
+    return {**env, "DATABASE_URL": parsed._replace(path=f"/{name}_demo").geturl()}
+
+
+def drop_twin(env: dict) -> None:
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        name = urlparse(env["DATABASE_URL"]).path.lstrip("/")
+        with psycopg.connect(MAINTENANCE_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def manage(env: dict, *args: str) -> None:
@@ -135,11 +167,9 @@ class Api:
         return self.session.get(url, headers=headers, timeout=30)
 
 
-def measure(call, requests_per_view: int) -> dict:
-    call()  # warm
+def summary(responses: list) -> dict:
     times, queries, status = [], set(), set()
-    for _ in range(requests_per_view):
-        response = call()
+    for response in responses:
         status.add(response.status_code)
         times.append(float(response.headers.get("X-Bench-Time", "nan")))
         queries.add(int(response.headers.get("X-Bench-Queries", "-1")))
@@ -153,7 +183,7 @@ def measure(call, requests_per_view: int) -> dict:
     }
 
 
-def views(base: str, ids: dict) -> dict:
+def views(ids: dict) -> dict:
     """name -> (who, path, query): every list page, detail tab and API list call."""
     web, endpoint, project_id = ids["web"], ids["endpoint"], ids["project_id"]
     v1 = f"/v1/{project_id}"
@@ -188,18 +218,36 @@ def views(base: str, ids: dict) -> dict:
     return table
 
 
-def measure_all(base: str, ids: dict, api: Api, sessions: dict, n: int) -> dict:
-    results = {}
-    for name, (who, path, query) in views(base, ids).items():
-        if who == "api":
-            call = lambda path=path, query=query: api.get(path, query)  # noqa: E731
-        else:
-            call = lambda who=who, path=path: sessions[who].get(base + path, timeout=30)  # noqa: E731
-        results[name] = measure(call, n)
-    floor = results["empty authenticated view"]["median_ms"]
-    for row in results.values():
-        row["ratio_to_empty"] = row["median_ms"] / floor if floor else float("nan")
+def measure_all(sides: list, ids: dict, n: int) -> list[dict]:
+    """Every view timed on each side (base URL, API client, sessions) in turn, request by
+    request: the demo-size and the grown console answer side by side, so that a slower minute
+    of a shared machine slows both alike."""
+    results = [{} for _ in sides]
+    for name, (who, path, query) in views(ids).items():
+        calls = []
+        for base, api, sessions in sides:
+            if who == "api":
+                calls.append(lambda api=api, path=path, query=query: api.get(path, query))
+            else:
+                calls.append(lambda s=sessions[who], url=base + path: s.get(url, timeout=30))
+        for result, timed in zip(results, measure_side_by_side(calls, n), strict=True):
+            result[name] = timed
+    for result in results:
+        floor = result["empty authenticated view"]["median_ms"]
+        for row in result.values():
+            row["ratio_to_empty"] = row["median_ms"] / floor if floor else float("nan")
     return results
+
+
+def measure_side_by_side(calls: list, requests_per_view: int) -> list[dict]:
+    """measure() of each call, their requests taken in turn."""
+    series = [[] for _ in calls]
+    for call in calls:
+        call()  # warm
+    for _ in range(requests_per_view):
+        for call, times in zip(calls, series, strict=True):
+            times.append(call())
+    return [summary(responses) for responses in series]
 
 
 def throughput(base: str, clients: int, seconds: float, path: str) -> float:
@@ -356,20 +404,29 @@ def main() -> None:
     ids = {"web": web.pk, "endpoint": endpoint.pk, "project_id": project("a").project_id}
     connection.close()
 
-    server = None
+    demo_env = twin_database(env)  # the demo as it is, served beside the grown one
+    started = time.monotonic()
+    grown = grow(args.n)
+    settle()
+    connection.close()
+    print(f"grown by {grown} in {time.monotonic() - started:.1f} s", flush=True)
+
+    servers = []
     try:
-        server = Server(env, free_port())
-        base = server.url
-        sessions = {u: signed_in(base, u) for u in ("a-admin", "a-approver", "operator")}
-        api = Api(base, key.access_key_id, secret)
-        print(f"demo size: timing {len(views(base, ids))} views × {args.requests}", flush=True)
-        small = measure_all(base, ids, api, sessions, args.requests)
-        started = time.monotonic()
-        grown = grow(args.n)
-        settle()
-        connection.close()
-        print(f"grown by {grown} in {time.monotonic() - started:.1f} s", flush=True)
-        large = measure_all(base, ids, api, sessions, args.requests)
+        sides = []
+        for side_env in (demo_env, env):
+            servers.append(Server(side_env, free_port()))
+            url = servers[-1].url
+            sessions = {u: signed_in(url, u) for u in ("a-admin", "a-approver", "operator")}
+            sides.append((url, Api(url, key.access_key_id, secret), sessions))
+        base = servers[-1].url
+        print(
+            f"timing {len(views(ids))} views × {args.requests} at demo size and at N={args.n}, "
+            "one request each in turn",
+            flush=True,
+        )
+        small, large = measure_all(sides, ids, args.requests)
+        servers.pop(0).stop()  # the rest runs on the grown console alone
         print()
         print_table(small, large, args.n)
         print(f"\nthroughput, {args.clients} clients × {args.seconds:g} s (N={args.n}):")
@@ -390,8 +447,9 @@ def main() -> None:
         )
         print(f"create → 已接受 (accepted): median {lat['create_to_accepted_ms']['median']:.0f} ms")
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
+        drop_twin(demo_env)
         if not os.environ.get("DATABASE_URL"):
             shutil.rmtree(workdir, ignore_errors=True)
 
