@@ -21,6 +21,7 @@ class EndpointTable(BaseTable):
     )
     vpc = tables.Column(accessor="vpc__name", verbose_name=_("VPC"))
     status = StatusColumn(verbose_name=_("Status"))
+    # The choice's label, as every column ending at a field with choices (made once per table)
     service_type = tables.Column(accessor="service__service_type", verbose_name=_("Type"))
     node_ip = tables.Column(verbose_name=_("Node IP"), default="—")
     domain_name = tables.Column(
@@ -46,9 +47,6 @@ class EndpointTable(BaseTable):
             "created_at",
         ]
         empty_text = _("No endpoints match.")
-
-    def render_service_type(self, record):
-        return record.service.get_service_type_display()
 
     def render_actions(self, record):
         """删除 only for those who may take the endpoint down, and not while it is being
