@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -78,11 +79,13 @@ class InboxFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
         # Only services with a connection waiting: an account with thousands of services gets
-        # a short list, not a select of every one (issue 13). The services are restricted; the
-        # subquery only asks which have a waiting row, from the partial index alone.
+        # a short list, not a select of every one (issue 13). Each of the user's services is
+        # looked up in the partial index of waiting rows: the cost follows the account's
+        # services, not every tenant's waiting connections.
+        waiting = Endpoint.objects.filter(service=OuterRef("pk"), status=EndpointStatus.PENDING)
         self.filters["service"].queryset = (
             EndpointService.objects.restrict(user, APPROVE)
-            .filter(pk__in=Endpoint.objects.filter(status=EndpointStatus.PENDING).values("service"))
+            .filter(Exists(waiting))
             .order_by("service_name")
         )
         self.filters["region"].queryset = Region.objects.restrict(user, APPROVE).order_by("code")
