@@ -12,7 +12,7 @@ import ipaddress
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from console.audit.models import AuditRecord
 from console.demo.data import PLANS, TENANTS
@@ -214,15 +214,5 @@ def grow(n: int) -> Grown:
     grown.activity += activity(admin_a, own, "endpoint.create")
     grown.activity += activity(admin_b, theirs, "endpoint.create")
     grown.permissions = permissions(web, n)
-    statistics()
+    refresh_statistics()  # SQLite's, as the sweep leaves them within a minute
     return grown
-
-
-def statistics() -> None:
-    """What a running console has a minute after rows arrive: SQLite's statistics from the
-    sweep, PostgreSQL's from autovacuum (here at once, so the timings do not race it)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        refresh_statistics()

@@ -79,8 +79,11 @@ def drop_twin(env: dict) -> None:
         import psycopg
 
         name = urlparse(env["DATABASE_URL"]).path.lstrip("/")
-        with psycopg.connect(MAINTENANCE_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        try:  # FORCE: a worker of its server may not have let go yet
+            with psycopg.connect(MAINTENANCE_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as exc:
+            print(f"Could not drop {name}: {exc}", file=sys.stderr)
 
 
 def manage(env: dict, *args: str) -> None:
@@ -404,15 +407,14 @@ def main() -> None:
     ids = {"web": web.pk, "endpoint": endpoint.pk, "project_id": project("a").project_id}
     connection.close()
 
-    demo_env = twin_database(env)  # the demo as it is, served beside the grown one
-    started = time.monotonic()
-    grown = grow(args.n)
-    settle()
-    connection.close()
-    print(f"grown by {grown} in {time.monotonic() - started:.1f} s", flush=True)
-
-    servers = []
+    servers, demo_env = [], None
     try:
+        demo_env = twin_database(env)  # the demo as it is, served beside the grown one
+        started = time.monotonic()
+        grown = grow(args.n)
+        settle()
+        connection.close()
+        print(f"grown by {grown} in {time.monotonic() - started:.1f} s", flush=True)
         sides = []
         for side_env in (demo_env, env):
             servers.append(Server(side_env, free_port()))
@@ -449,7 +451,8 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
-        drop_twin(demo_env)
+        if demo_env:
+            drop_twin(demo_env)
         if not os.environ.get("DATABASE_URL"):
             shutil.rmtree(workdir, ignore_errors=True)
 

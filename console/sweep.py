@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -63,9 +63,12 @@ def sweep(older_than: timedelta = LOST_AFTER, keep_results: timedelta = KEEP_RES
         enqueued=enqueue_stuck(now - older_than),
         pruned=prune_results(now - keep_results),
     )
-    refresh_statistics()
     for step in registry.ordered(registry.sweep_steps):  # the resource apps' own steps
         setattr(swept, step.kind, getattr(swept, step.kind) + step.run(now, now - older_than))
+    try:  # last: waiting for a busy database must not hold up the repairs above
+        refresh_statistics()
+    except DatabaseError:
+        log.warning("Planner statistics not refreshed this time.", exc_info=True)
     if swept.lost or swept.enqueued or swept.pruned or swept.auto_rejected:
         log.info("%s", swept)
     return swept

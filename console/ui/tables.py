@@ -12,7 +12,7 @@ from functools import partialmethod
 from itertools import count
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections, models
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -348,6 +348,17 @@ def page_by_key(page):
     return rows
 
 
+class BoundedLazyPaginator(LazyPaginator):
+    """LazyPaginator, with a page number whose offset the database can hold: a larger one
+    (?page=9999999999999999999) is past the end, as any page after the last."""
+
+    def validate_number(self, number):
+        number = super().validate_number(number)
+        if (number - 1) * self.per_page > 2**62:
+            raise EmptyPage("past the largest offset")  # never shown: page 1 is
+        return number
+
+
 class KeyedRows:
     """A table's rows whose slices are read by key (page_by_key), for LazyPaginator, which
     slices its object list once and reads it at once."""
@@ -378,7 +389,7 @@ class BaseTable(tables.Table):
         per_page = per_page if per_page in PER_PAGE_RANGE else PER_PAGE
         if not self.counted:
             self._counter = count()  # LazyPaginator makes the page's rows at once
-            self.paginator = LazyPaginator(KeyedRows(self.rows), per_page, *args, **kwargs)
+            self.paginator = BoundedLazyPaginator(KeyedRows(self.rows), per_page, *args, **kwargs)
             self.page = self.paginator.page(page)
             return self
         super().paginate(paginator_class, per_page, page, *args, **kwargs)
