@@ -3,9 +3,10 @@
 A worker killed mid-task leaves its task result "running" for ever and its row in 创建中 or
 删除中; a web process that dies between its commit and the enqueue leaves a row with no task
 at all. `sweep()` finds both and gives the row its task again, and prunes old task results.
-It refreshes SQLite's planner statistics (`refresh_statistics`), and runs the other steps the resource apps registered (issue 12: console.registry), such
-as rejecting, as the system, connections left pending longer than their service's
-待接受连接自动拒绝 days (issue 11) and re-enqueuing overdue notifications. `manage.py reconcile`
+It runs the other steps the resource apps registered (issue 12: console.registry), such as
+rejecting, as the system, connections left pending longer than their service's
+待接受连接自动拒绝 days (issue 11) and re-enqueuing overdue notifications, and last refreshes
+SQLite's planner statistics (`refresh_statistics`, issue 13). `manage.py reconcile`
 runs it once, or every minute with `--every 60` (as `make run` and the production units do).
 
 Re-running is safe: each task locks its row and skips it unless it is still in the state the

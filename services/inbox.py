@@ -19,7 +19,14 @@ from django.views import View
 
 from console.tenancy.models import Region
 from console.tenancy.querysets import APPROVE, allowed_project_ids
-from console.ui.tables import DANGER_LINK, BaseTable, DateTimeColumn, row_actions, row_button
+from console.ui.tables import (
+    DANGER_LINK,
+    ActionsColumn,
+    BaseTable,
+    DateTimeColumn,
+    row_actions,
+    row_button,
+)
 from console.ui.urls import safe_next
 from console.ui.views import ObjectListView
 from endpoints.models import Endpoint, EndpointStatus
@@ -82,6 +89,8 @@ class InboxFilterSet(django_filters.FilterSet):
         # a short list, not a select of every one (issue 13). Each of the user's services is
         # looked up in the partial index of waiting rows: the cost follows the account's
         # services, not every tenant's waiting connections.
+        # (The services are restricted; the subquery only asks whether one has a waiting row.
+        # Restricting it too joined every probe to its service again: 6 → 17 ms at 10,000.)
         waiting = Endpoint.objects.filter(service=OuterRef("pk"), status=EndpointStatus.PENDING)
         self.filters["service"].queryset = (
             EndpointService.objects.restrict(user, APPROVE)
@@ -125,12 +134,7 @@ class InboxTable(BaseTable):
     created_at = DateTimeColumn(
         verbose_name=_("Waiting since"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
     )
-    actions = tables.Column(
-        empty_values=(),
-        orderable=False,
-        verbose_name=_("Operation"),
-        attrs={"td": {"class": "nowrap"}},
-    )
+    actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):
         model = None

@@ -143,22 +143,17 @@ class StatusColumn(tables.Column):
 
     def render(self, record, table):
         """One badge per status and kind of row per table: it depends on nothing else."""
-        key = (self, type(record), record.status)
-        if key not in table.memo:
-            table.memo[key] = status_badge(record)
-        return table.memo[key]
+        return table.once((self, type(record), record.status), lambda: status_badge(record))
 
 
 class BooleanColumn(tables.BooleanColumn):
     """django-tables2's, its two cells made once per table."""
 
     def render(self, value, record, bound_column):
-        key = (self, value)
+        cell = lambda: super(BooleanColumn, self).render(value, record, bound_column)  # noqa: E731
         if not isinstance(value, bool | int | str | None):
-            return super().render(value, record, bound_column)
-        if key not in bound_column._table.memo:
-            bound_column._table.memo[key] = super().render(value, record, bound_column)
-        return bound_column._table.memo[key]
+            return cell()
+        return bound_column._table.once((self, value), cell)
 
 
 class ActionsColumn(tables.Column):
@@ -360,11 +355,13 @@ class BoundedLazyPaginator(LazyPaginator):
 
 
 class KeyedRows:
-    """A table's rows whose slices are read by key (page_by_key), for LazyPaginator, which
-    slices its object list once and reads it at once."""
+    """A table's rows whose slices (its pages) are read by key (page_by_key)."""
 
     def __init__(self, rows):
         self.rows = rows
+
+    def __len__(self) -> int:  # the counted paginator's count: the rows' (one COUNT query)
+        return len(self.rows)
 
     def __getitem__(self, key):
         rows = self.rows[key]
@@ -388,12 +385,11 @@ class BaseTable(tables.Table):
         any integer): 10 to 100 rows, else the default, so a page is never an error or huge."""
         per_page = per_page if per_page in PER_PAGE_RANGE else PER_PAGE
         if not self.counted:
+            paginator_class = BoundedLazyPaginator
             self._counter = count()  # LazyPaginator makes the page's rows at once
-            self.paginator = BoundedLazyPaginator(KeyedRows(self.rows), per_page, *args, **kwargs)
-            self.page = self.paginator.page(page)
-            return self
-        super().paginate(paginator_class, per_page, page, *args, **kwargs)
-        self.page.object_list.data = page_by_key(self.page.object_list.data)
+        # Every page, RequestConfig's fallback to the first or last one included, read by key.
+        self.paginator = paginator_class(KeyedRows(self.rows), per_page, *args, **kwargs)
+        self.page = self.paginator.page(page)
         return self
 
     def may(self, action: str, project_id) -> bool:
@@ -406,6 +402,12 @@ class BaseTable(tables.Table):
     def memo(self) -> dict:
         """Cells that are the same on every row that has their value, made once per table."""
         return {}
+
+    def once(self, key, make):
+        """The memo's cell for `key`, made by `make()` the first time."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     @cached_property
     def body_rows(self) -> list[str]:

@@ -54,7 +54,8 @@ def blocks(text: str) -> dict[str, str]:
 
 
 def render(frontends: dict[str, Frontend], run_dir: str, namespace: Callable[[str], str]) -> str:
-    """The whole configuration; `namespace(vpc key)` names a VPC's namespace. Sorted, so the same state renders the same text (no needless reload)."""
+    """The whole configuration; `namespace(vpc key)` names a VPC's namespace. Sorted, so the
+    same state renders the same text (no needless reload)."""
     parts = [GLOBAL.format(run_dir=run_dir)]
     for key in sorted(frontends):
         f = frontends[key]
