@@ -35,10 +35,16 @@ def provision_service(service_id: str) -> str:
 def finish_deletion(service_id: str) -> str:
     """删除中 -> 已删除: remove the service with its dead connections, whitelist and tags."""
     with transaction.atomic():
-        service = EndpointService.objects.select_for_update().filter(pk=service_id).first()
+        # NO KEY UPDATE, as everywhere else: a consumer deleting its endpoint meanwhile holds
+        # that endpoint's row and then writes a 连接记录, whose foreign-key check (KEY SHARE)
+        # on this row a plain FOR UPDATE would block: a deadlock. Only the final DELETE needs
+        # the stronger lock, once every endpoint is gone.
+        service = (
+            EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()
+        )
         if service is None or service.status != ServiceStatus.DELETING:
             return "skipped"
-        for endpoint in service.endpoints.select_for_update():
+        for endpoint in service.endpoints.select_for_update(no_key=True, of=("self",)):
             # Only pending, rejected or failed ones remain: the delete rule refused the others.
             remove(endpoint)
         before = service.mark_deleted()

@@ -7,6 +7,8 @@ tests run with transaction=True and seed the demo data themselves.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -20,8 +22,8 @@ from console.network.models import VPC, LoadBalancer
 from console.quotas.limits import ENDPOINT_SERVICE
 from console.quotas.models import Quota
 from console.tenancy.models import Project, User
-from endpoints.models import Endpoint, EndpointStatus
-from services.models import BackendType, EndpointService
+from endpoints.models import ConnectionEvent, ConnectionEventKind, Endpoint, EndpointStatus
+from services.models import BackendType, EndpointService, ServiceStatus
 from services.operations import Port, create_service, decide_connections
 from tests.concurrency import race, unexpected
 
@@ -173,3 +175,51 @@ def test_two_accepts_at_once_change_the_connection_once(pending):
         ]
         [winner] = [o.username for o in outcomes if o.value]
         assert records[0].actor_name == winner
+
+
+# Deletion (S11, E8) -------------------------------------------------------------------------
+
+
+def test_a_connection_deleted_while_its_service_is_removed_does_not_deadlock(pending, monkeypatch):
+    """The load test's one 500: the consumer deletes its endpoint (the endpoint row locked,
+    then a 连接记录 written, which checks the service's key) while the service's removal holds
+    the service row and waits for that endpoint. The removal's locks must leave key checks
+    free, so both finish: the endpoint goes, then the service."""
+    import endpoints.operations as endpoint_operations
+    from endpoints.operations import delete_endpoint
+    from services.tasks import finish_deletion
+
+    service = pending.service
+    EndpointService.objects.filter(pk=service.pk).update(status=ServiceStatus.DELETING)
+    endpoint_locked = threading.Event()
+    real = endpoint_operations.record_connection_event
+
+    def after_the_removal_waits(*args, **kwargs):
+        endpoint_locked.set()
+        for _ in range(100):  # until the removal waits for this endpoint's row lock
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the removal never waited for the endpoint")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(endpoint_operations, "record_connection_event", after_the_removal_waits)
+
+    def remove_service(user: User) -> str:
+        assert endpoint_locked.wait(timeout=10)
+        return finish_deletion.call(str(service.pk))
+
+    outcomes = race(
+        ("b-admin", lambda user: delete_endpoint(user, pending.pk)), ("a-admin", remove_service)
+    )
+
+    assert unexpected(outcomes) == []
+    assert outcomes[1].value == ServiceStatus.DELETED
+    assert not EndpointService.objects.filter(pk=service.pk).exists()
+    assert not Endpoint.objects.filter(pk=pending.pk).exists()
+    assert ConnectionEvent.objects.filter(
+        endpoint_ref=str(pending.pk), kind=ConnectionEventKind.DELETED
+    ).exists()
