@@ -1,5 +1,7 @@
 """Background work of endpoints: provisioning in seconds (§1.2), and deletion."""
 
+import logging
+
 from django.db import transaction
 from django.tasks import task
 from django.utils.translation import gettext as _
@@ -8,6 +10,8 @@ from console.audit.log import record
 
 from .models import Endpoint, EndpointStatus
 from .provisioning import ProvisionError, provision, release
+
+log = logging.getLogger(__name__)
 
 
 @task
@@ -37,6 +41,7 @@ def provision_endpoint(endpoint_id: str) -> str:
     except ProvisionError as exc:
         reason = str(exc)
     except Exception:  # any failure must end in 失败, never leave 创建中 behind
+        log.exception("Provisioning endpoint %s failed", endpoint_id)  # the cause, for the log
         reason = _("The endpoint could not be provisioned. Delete it and try again.")
     with transaction.atomic():  # the failed attempt was rolled back whole; now say why
         endpoint = _locked(endpoint_id)

@@ -10,12 +10,18 @@
     });
   }
 
-  // A confirmation fetched over htmx into #modal-slot opens as a modal; closing removes it.
+  // A confirmation fetched over htmx into #modal-slot opens as a modal; closing removes it
+  // and gives focus back to what opened it (Bootstrap does so only for its own data-bs-toggle
+  // openers), so a keyboard user carries on from the row they were on.
   function openModal(slot) {
     var el = slot.querySelector(".modal");
     if (!el) return;
+    var opener = document.activeElement;
     var modal = bootstrap.Modal.getOrCreateInstance(el);
-    el.addEventListener("hidden.bs.modal", function () { slot.innerHTML = ""; }, { once: true });
+    el.addEventListener("hidden.bs.modal", function () {
+      slot.innerHTML = "";
+      if (opener && opener !== document.body && document.contains(opener)) opener.focus();
+    }, { once: true });
     modal.show();
   }
 

@@ -73,7 +73,7 @@ from django_tasks_db.models import DBTaskResult
 from console.quotas.limits import ENDPOINT, ENDPOINT_SERVICE
 from console.quotas.models import limit_for
 from console.tenancy.models import Project
-from endpoints.models import Endpoint
+from endpoints.models import Endpoint, EndpointStatus
 from services.models import EndpointService
 
 accounts = {}
@@ -93,6 +93,10 @@ print(json.dumps({
         for r in DBTaskResult.objects.failed()
     ],
     "tasks": dict(Counter(DBTaskResult.objects.values_list("status", flat=True))),
+    "failed_endpoints": [
+        f"{pk}: {error}"
+        for pk, error in Endpoint.objects.filter(status=EndpointStatus.FAILED).values_list("pk", "error")
+    ],
 }))
 """
 
@@ -307,6 +311,9 @@ def test_api_load_from_two_tenants(tmp_path):
     assert "Internal Server Error" not in log and "Traceback" not in log, excerpt(log)
     assert not unsettled, f"still 创建中/删除中 after {SETTLE} s: {unsettled[:10]}"
     assert not after["failed_tasks"], after["failed_tasks"][:5]
+    # Addresses are taken at creation, so nothing here may fail to provision (a swallowed
+    # deadlock would end in 失败 with its traceback in the log).
+    assert not after["failed_endpoints"], (after["failed_endpoints"][:5], excerpt(log))
     assert not after["duplicate_ips"], after["duplicate_ips"]
     for name, use in after["accounts"].items():
         assert use["services"] <= use["service_quota"], (name, use)
