@@ -74,7 +74,8 @@ def twin_database(env: dict) -> dict[str, str]:
     return {**env, "DATABASE_URL": parsed._replace(path=f"/{name}_demo").geturl()}
 
 
-def drop_twin(env: dict) -> None:
+def drop_database(env: dict) -> None:
+    """Drop the PostgreSQL database `env` names (SQLite's files go with the work folder)."""
     if env.get("DATABASE_URL"):
         import psycopg
 
@@ -379,36 +380,36 @@ def main() -> None:
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "collectstatic", "--no-input", "-v", "0")
-    manage(env, "seed_demo")
-
     import django
 
     django.setup()
     from django.db import connection
 
-    from bench.grow import bench_subnet, grow, project
-    from console.tenancy import operations as key_ops
-    from console.tenancy.models import User
-    from endpoints import operations as endpoint_ops
-    from services.demo import web_service
-
-    web = web_service()
-    subnet = bench_subnet("a")
-    endpoint = endpoint_ops.create_endpoint(
-        User.objects.get(username="a-admin"),
-        project("a"),
-        service_id=web.pk,
-        vpc_id=subnet.vpc_id,
-        subnet_id=subnet.pk,
-    )
-    key, secret = key_ops.create_access_key(User.objects.get(username="a-admin"))
-    ids = {"web": web.pk, "endpoint": endpoint.pk, "project_id": project("a").project_id}
-    connection.close()
-
     servers, demo_env = [], None
     try:
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        manage(env, "seed_demo")
+
+        from bench.grow import bench_subnet, grow, project
+        from console.tenancy import operations as key_ops
+        from console.tenancy.models import User
+        from endpoints import operations as endpoint_ops
+        from services.demo import web_service
+
+        web = web_service()
+        subnet = bench_subnet("a")
+        endpoint = endpoint_ops.create_endpoint(
+            User.objects.get(username="a-admin"),
+            project("a"),
+            service_id=web.pk,
+            vpc_id=subnet.vpc_id,
+            subnet_id=subnet.pk,
+        )
+        key, secret = key_ops.create_access_key(User.objects.get(username="a-admin"))
+        ids = {"web": web.pk, "endpoint": endpoint.pk, "project_id": project("a").project_id}
+        connection.close()
+
         demo_env = twin_database(env)  # the demo as it is, served beside the grown one
         started = time.monotonic()
         grown = grow(args.n)
@@ -452,9 +453,10 @@ def main() -> None:
         for server in servers:
             server.stop()
         if demo_env:
-            drop_twin(demo_env)
-        if not os.environ.get("DATABASE_URL"):
-            shutil.rmtree(workdir, ignore_errors=True)
+            drop_database(demo_env)
+        connection.close()
+        drop_database(env)  # what the bench made, it removes: the grown database too
+        shutil.rmtree(workdir, ignore_errors=True)
 
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
