@@ -41,14 +41,13 @@ MAINTENANCE_URL = os.environ.get("DATABASE_URL", "")  # where the scratch databa
 
 def scratch_database(workdir: Path) -> dict[str, str]:
     """The environment that points the console at a new, empty database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
+    if not MAINTENANCE_URL:
         return {"SQLITE_PATH": str(workdir / "bench.sqlite3"), "DATABASE_URL": ""}
     import psycopg
 
-    parsed = urlparse(url)
+    parsed = urlparse(MAINTENANCE_URL)
     name = parsed.path.lstrip("/") + "_bench"
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(MAINTENANCE_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return {"DATABASE_URL": parsed._replace(path=f"/{name}").geturl()}

@@ -14,9 +14,7 @@ def provision_service(service_id: str) -> str:
     """创建中 -> 可连接. The backend cannot be missing (PROTECT and a check constraint), so
     nothing here can fail; 失败 is for provisioning steps that can."""
     with transaction.atomic():
-        service = (
-            EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()
-        )
+        service = _locked(service_id)
         if service is None or service.status != ServiceStatus.CREATING:
             return "skipped"
         before = service.mark_available()
@@ -35,13 +33,7 @@ def provision_service(service_id: str) -> str:
 def finish_deletion(service_id: str) -> str:
     """删除中 -> 已删除: remove the service with its dead connections, whitelist and tags."""
     with transaction.atomic():
-        # NO KEY UPDATE, as everywhere else: a consumer deleting its endpoint meanwhile holds
-        # that endpoint's row and then writes a 连接记录, whose foreign-key check (KEY SHARE)
-        # on this row a plain FOR UPDATE would block: a deadlock. Only the final DELETE needs
-        # the stronger lock, once every endpoint is gone.
-        service = (
-            EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()
-        )
+        service = _locked(service_id)
         if service is None or service.status != ServiceStatus.DELETING:
             return "skipped"
         for endpoint in service.endpoints.select_for_update(no_key=True, of=("self",)):
@@ -57,3 +49,11 @@ def finish_deletion(service_id: str) -> str:
         )
         service.delete()
         return ServiceStatus.DELETED
+
+
+def _locked(service_id):
+    """The service, locked FOR NO KEY UPDATE as everywhere else, or None. Not FOR UPDATE: while
+    the service is removed, a consumer deleting its endpoint holds that endpoint's row and then
+    writes a 连接记录, whose foreign-key check (KEY SHARE) on this row FOR UPDATE would block: a
+    deadlock. Only the final DELETE takes the stronger lock, once every endpoint is gone."""
+    return EndpointService.objects.select_for_update(no_key=True).filter(pk=service_id).first()

@@ -45,9 +45,11 @@ def _url_around_ids(viewname: str, kinds: tuple, prefix: str, urlconf) -> tuple[
 def reverse_ids(viewname: str, *args) -> str:
     """reverse(viewname, args=args), the same text, for ids (UUIDs, integers) in a loop."""
     kinds = tuple(type(arg) for arg in args)
-    if all(kind in _STAND_INS for kind in kinds) and not any(
-        kind is int and arg < 0 for kind, arg in zip(kinds, args, strict=True)
-    ):  # a negative number is not what an <int:…> stands in for
+    # A negative number is not what an <int:…> stands in for: reverse() says what it makes of it.
+    if all(
+        kind in _STAND_INS and not (kind is int and arg < 0)
+        for kind, arg in zip(kinds, args, strict=True)
+    ):
         parts = _url_around_ids(viewname, kinds, get_script_prefix(), get_urlconf())
         if parts is not None:
             pieces = [parts[0]]
