@@ -122,6 +122,7 @@ def endpoints(p: Project, service: EndpointService, n: int, status: str) -> list
                 Endpoint(
                     project=p,
                     service=service,
+                    provider_project_id=service.project_id,
                     vpc_id=subnet.vpc_id,
                     subnet=subnet,
                     node_ip=ip,

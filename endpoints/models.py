@@ -55,6 +55,16 @@ class Endpoint(StatusMixin, models.Model):
         related_name="endpoints",
         verbose_name=_("endpoint service"),
     )
+    # The service's project, copied when the endpoint is made (neither changes afterwards): the
+    # approver's inbox finds its services with a waiting connection in an index of its own
+    # projects' waiting rows (issue 13). Access is still decided by service__project (scope_path).
+    provider_project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("provider project"),
+    )
     vpc = models.ForeignKey(VPC, on_delete=models.PROTECT, related_name="+", verbose_name=_("VPC"))
     subnet = models.ForeignKey(
         Subnet,
@@ -148,7 +158,7 @@ class Endpoint(StatusMixin, models.Model):
                 name="endpoint_pending_oldest",
             ),
             models.Index(
-                fields=["service"],
+                fields=["provider_project", "service"],
                 condition=models.Q(status=EndpointStatus.PENDING),
                 name="endpoint_pending_service",
             ),
@@ -163,6 +173,11 @@ class Endpoint(StatusMixin, models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+    def save(self, *args, **kwargs):
+        if self.provider_project_id is None:
+            self.provider_project_id = self.service.project_id
+        super().save(*args, **kwargs)
 
     # An approver decides only connections that are made: not while creating or after failing.
     DECIDABLE = {EndpointStatus.PENDING, EndpointStatus.ACCEPTED, EndpointStatus.REJECTED}

@@ -204,7 +204,7 @@ INDEX_SHAPES = {  # PostgreSQL: what each index is made of
     "permission_service_newest": "(service_id, created_at DESC, id)",
     "service_project_system": "(project_id, is_system)",
     "endpoint_pending_oldest": "(created_at, id) WHERE ((status)::text = 'pendingAcceptance'::text)",
-    "endpoint_pending_service": "(service_id) WHERE ((status)::text = 'pendingAcceptance'::text)",
+    "endpoint_pending_service": "(provider_project_id, service_id) WHERE ((status)::text = 'pendingAcceptance'::text)",
 }
 
 
@@ -294,8 +294,12 @@ def test_the_inbox_reads_waiting_connections_oldest_first_from_their_own_index(l
     if connection.vendor == "sqlite":
         plan = inbox_page(approver).explain()
         assert "endpoint_pending_oldest" in plan and "TEMP B-TREE" not in plan, plan
-        # Its service filter looks the approver's services up in the other partial index.
-        assert "endpoint_pending_service" in services.filters["service"].queryset.explain()
+        # Its service filter reads services by key, the ones with a waiting row, never every
+        # service of the account (the planner reads those keys from whichever index the
+        # statistics favour: here the one service's connections, elsewhere the partial index).
+        plan = services.filters["service"].queryset.explain()
+        assert "SEARCH services_endpointservice USING INDEX" in plan and "(id=?)" in plan, plan
+        assert "CORRELATED" not in plan and "SCAN services_endpointservice" not in plan, plan
     else:
         for name in ("endpoint_pending_oldest", "endpoint_pending_service"):
             assert index_definition(name).endswith(INDEX_SHAPES[name]), name

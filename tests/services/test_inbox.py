@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -391,3 +391,31 @@ def test_the_inbox_service_filter_offers_only_services_with_a_connection_waiting
     assert f'value="{sh.pk}"' not in options  # nothing waits on it
     connect(sh)
     assert f'value="{sh.pk}"' in html(client.get(reverse("inbox")))
+
+
+def test_the_service_filter_offers_no_other_accounts_service(login, web):
+    """b-approver's filter does not offer tenant-a's web, which has a connection waiting."""
+    pending(web)
+    page = html(login("b-approver").get(reverse("inbox")))
+    assert 'name="service"' in page and f'value="{web.pk}"' not in page
+
+
+def test_every_endpoint_carries_its_services_project_and_access_does_not_rest_on_it(login, web):
+    """Endpoint.provider_project is copied from the service when the endpoint is made (issue
+    13); who may decide is still read from the service, so a wrong copy could at most leave a
+    service out of its approvers' filter: it shows nothing to anyone else."""
+    subnet = pending(web).subnet
+    made = endpoint_ops.create_endpoint(
+        user("b-admin"),
+        project("tenant-b"),
+        service_id=web.pk,
+        vpc_id=subnet.vpc_id,
+        subnet_id=subnet.pk,
+    )
+    assert made.provider_project_id == web.project_id != made.project_id
+    assert not Endpoint.objects.exclude(provider_project_id=models.F("service__project_id"))
+    waiting = pending(web)
+    Endpoint.objects.filter(pk=waiting.pk).update(provider_project=project("tenant-b"))
+    assert 'data-count="0"' in html(login("b-approver").get(reverse("inbox_badge")))
+    assert f'value="{web.pk}"' not in html(login("b-approver").get(reverse("inbox")))
+    assert str(waiting.pk) in html(login("a-approver").get(reverse("inbox")))
