@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -23,6 +22,7 @@ from console.ui.tables import (
     ActionsColumn,
     BaseTable,
     DateTimeColumn,
+    cell_html,
     row_actions,
     row_button,
 )
@@ -150,7 +150,7 @@ class InboxTable(BaseTable):
 
     def render_consumer(self, record):
         account = record.project.account
-        return format_html(
+        return cell_html(
             '{}<div class="font-monospace small text-body-secondary">{}</div>',
             account.name,
             account.domain_id,

@@ -1,7 +1,6 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,6 +13,7 @@ from console.ui.tables import (
     DateTimeColumn,
     RowCheckBoxColumn,
     StatusColumn,
+    cell_html,
     delete_link,
     modal_link,
     page_link,
@@ -219,7 +219,7 @@ class PermissionTable(BaseTable):
     def render_principal(self, value):
         if value != "*":
             return value
-        return format_html(
+        return cell_html(
             '{} <span class="badge text-bg-warning">{}</span>', value, _("every account")
         )
 

@@ -5,12 +5,12 @@ import django_tables2 as tables
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from console.ui.tables import BaseTable, DateTimeColumn
+from console.ui.tables import BaseTable, DateTimeColumn, cell_html
 
 from .models import AuditRecord
 
@@ -112,7 +112,7 @@ class AuditTable(BaseTable):
 
     def render_actor_name(self, record):
         if record.by_operator:  # a platform operator in a tenant's account (issue 9, defect 10)
-            return format_html(
+            return cell_html(
                 "{}<br><span class='badge text-bg-warning'>{}</span>",
                 record.actor_name,
                 _("Platform operator, for support"),
@@ -121,10 +121,10 @@ class AuditTable(BaseTable):
 
     def render_action(self, record):
         # 接受连接, in the user's language (the key only if unknown); the key stays for scripts.
-        return format_html('<span data-action="{}">{}</span>', record.action, record.action_label)
+        return cell_html('<span data-action="{}">{}</span>', record.action, record.action_label)
 
     def render_resource(self, record):
-        return format_html(
+        return cell_html(
             "{}<br><span class='text-body-secondary'>{} {}</span>",
             record.resource_name,
             record.resource_type,
@@ -135,7 +135,7 @@ class AuditTable(BaseTable):
         lines = change_lines(record)
         if not lines:
             return "—"
-        return format_html(
+        return cell_html(
             '<ul class="list-unstyled mb-0 small">{}</ul>',
             format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
         )

@@ -1,12 +1,13 @@
 """The base of every table, and columns shared by resource tables: status badges with their
 meaning (D1), and row actions shown only to users who may use them (issue 12).
 
-Cells are built with format_html, never a template rendered per row (issue 13 measured the
-per-row render_to_string as most of a list's time). django-tables2 orders, pages and heads the
+Cells are built with cell_html (format_html, faster), never a template rendered per row
+(issue 13 measured the per-row render_to_string as most of a list's time). django-tables2 orders, pages and heads the
 tables; their rows are built by BaseTable.body_rows, which works out once per column what
 django-tables2 works out again for every cell (issue 13: ~1 ms per row at 8 columns)."""
 
 import datetime
+import html
 import inspect
 from functools import partialmethod
 from itertools import count
@@ -18,10 +19,9 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.hashable import make_hashable
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +39,23 @@ from .urls import reverse_ids
 PER_PAGE = 20
 PER_PAGE_RANGE = range(10, 101)  # ?per_page= outside it (0, -1, 5, a million) is PER_PAGE
 
+
+def cell_html(format_string: str, *args) -> SafeString:
+    """format_html, as Django escapes its arguments (conditional_escape: a lazy text is made
+    text, an object with __html__ is trusted, anything else is escaped as html.escape does),
+    without Django's escape going through keep_lazy for every argument: 14 → 4 µs for a row's
+    button, the most of what a row's controls cost (issue 13)."""
+    return SafeString(format_string.format(*map(_escaped, args)))
+
+
+def _escaped(value) -> str:
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 SPINNER = mark_safe(
     '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>'
 )
@@ -48,7 +65,7 @@ def status_badge(obj) -> str:
     """A status badge whose meaning (§5.4) shows on hover and on keyboard focus, in words for
     screen readers; a spinner while the status is passing (创建中, 删除中)."""
     transitional = getattr(obj, "is_transitional", False)
-    return format_html(
+    return cell_html(
         '<span class="badge status-badge status-{}{}" tabindex="0" data-bs-toggle="tooltip"'
         ' data-bs-title="{}" title="{}">{}{}<span class="visually-hidden">: {}</span></span>',
         obj.status,
@@ -68,13 +85,13 @@ DANGER_LINK = f"{LINK} text-danger"
 def modal_link(url: str, label: str, subject, css: str = LINK, include: str = "") -> str:
     """A row's link that opens its dialog in #modal-slot (htmx), or its page without script;
     `subject` names the row for screen readers; `include`: a field sent along (hx-include)."""
-    return format_html(
+    return cell_html(
         '<a class="{}" href="{}" hx-get="{}"{} hx-target="#modal-slot" hx-swap="innerHTML"'
         ' hx-push-url="false" hx-select="unset">{}<span class="visually-hidden"> {}</span></a>',
         css,
         url,
         url,
-        format_html(' hx-include="{}"', include) if include else "",
+        cell_html(' hx-include="{}"', include) if include else "",
         label,
         subject,
     )
@@ -82,7 +99,7 @@ def modal_link(url: str, label: str, subject, css: str = LINK, include: str = ""
 
 def page_link(url: str, label: str, subject) -> str:
     """A row's link to a page of its own."""
-    return format_html(
+    return cell_html(
         '<a class="{}" href="{}">{}<span class="visually-hidden"> {}</span></a>',
         LINK,
         url,
@@ -93,7 +110,7 @@ def page_link(url: str, label: str, subject) -> str:
 
 def row_button(form: str, url: str, value, label: str, css: str = LINK) -> str:
     """A row's button that posts the form `form` to `url` with row=`value`."""
-    return format_html(
+    return cell_html(
         '<button type="submit" form="{}" formaction="{}" name="row" value="{}" class="{}">{}'
         '<span class="visually-hidden"> {}</span></button>',
         form,
@@ -107,7 +124,7 @@ def row_button(form: str, url: str, value, label: str, css: str = LINK) -> str:
 
 def row_actions(*controls: str) -> str:
     """The 操作 cell: the row's controls side by side."""
-    return format_html('<div class="d-flex flex-wrap gap-2">{}</div>', mark_safe("".join(controls)))
+    return cell_html('<div class="d-flex flex-wrap gap-2">{}</div>', mark_safe("".join(controls)))
 
 
 def delete_link(url: str, subject) -> str:
@@ -127,7 +144,7 @@ class RowCheckBoxColumn(tables.CheckBoxColumn):
         super().__init__(attrs={"th__input": select_all}, **kwargs)
 
     def render(self, value, bound_column, record):
-        return format_html(
+        return cell_html(
             '<input type="checkbox" name="{}" value="{}" form="{}" aria-label="{}" />',
             self.input_name,
             value,
@@ -253,7 +270,7 @@ class CellRenderer:
         if self.link_to:
             viewname, accessor = self.link_to
             url = reverse_ids(viewname, accessor.resolve(row.record))
-            return format_html('<a href="{}">{}</a>', url, content)
+            return cell_html('<a href="{}">{}</a>', url, content)
         return bound_column.link(content, **kwargs) if bound_column.link else content
 
     def value(self, record):
@@ -427,7 +444,7 @@ class BaseTable(tables.Table):
             return tr[key]
 
         return [
-            format_html(
+            cell_html(
                 "<tr {}>{}</tr>",
                 attrs(row),
                 mark_safe("".join([renderer.cell(row) for renderer in renderers])),
