@@ -1,10 +1,11 @@
 """The base of every table, and columns shared by resource tables: status badges with their
 meaning (D1), and row actions shown only to users who may use them (issue 12).
 
-Cells are built with cell_html (format_html, faster), never a template rendered per row
-(issue 13 measured the per-row render_to_string as most of a list's time). django-tables2 orders, pages and heads the
-tables; their rows are built by BaseTable.body_rows, which works out once per column what
-django-tables2 works out again for every cell (issue 13: ~1 ms per row at 8 columns)."""
+Cells are built with cell_html (format_html, faster), never a template rendered per row (issue
+13 measured the per-row render_to_string as most of a list's time). django-tables2 orders,
+pages and heads the tables; their rows are built by BaseTable.body_rows, which works out once
+per column what django-tables2 works out again for every cell (issue 13: ~1 ms per row at 8
+columns)."""
 
 import datetime
 import html
