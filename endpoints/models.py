@@ -58,11 +58,13 @@ class Endpoint(StatusMixin, models.Model):
     # The service's project, copied when the endpoint is made (neither changes afterwards): the
     # approver's inbox finds its services with a waiting connection in an index of its own
     # projects' waiting rows (issue 13). Access is still decided by service__project (scope_path).
+    # No index of its own: one would offer the planner every connection of a project instead.
     provider_project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,
         verbose_name=_("provider project"),
     )
     vpc = models.ForeignKey(VPC, on_delete=models.PROTECT, related_name="+", verbose_name=_("VPC"))

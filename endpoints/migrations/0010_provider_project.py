@@ -1,7 +1,6 @@
 """Endpoint.provider_project: the service's project, copied onto each endpoint so that the
 approver's inbox reads its services with a waiting connection from an index of its own
-projects' waiting rows (issue 13). Made NOT NULL in 0011: on PostgreSQL the copy leaves
-deferred foreign-key checks pending, which ALTER TABLE refuses in the same transaction."""
+projects' waiting rows (issue 13). Made NOT NULL, and indexed, in 0011."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="endpoint",
             name="provider_project",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",

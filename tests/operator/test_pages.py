@@ -112,7 +112,8 @@ def test_a_cloud_service_in_use_is_not_retired(login, web, demo_data):
     from endpoints.models import Endpoint
 
     dns = EndpointService.objects.get(service_name="cn.ctyun.cn-gzt.dns")
-    Endpoint.objects.filter(service=web).update(service=dns)  # tenant-b's endpoints now use DNS
+    # tenant-b's endpoints now use DNS
+    Endpoint.objects.filter(service=web).update(service=dns, provider_project=dns.project)
     response = login("operator").post(
         reverse("operator:system_services"), {"_action": "retire", "service": dns.pk}, follow=True
     )

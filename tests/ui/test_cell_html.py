@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -34,3 +35,9 @@ def test_it_gives_what_format_html_gives_for_any_arguments(args):
 def test_markup_in_a_value_is_escaped_and_markup_made_safe_is_kept():
     made = cell_html("<td>{}{}</td>", "<script>alert('x')</script>", mark_safe("<b>ok</b>"))
     assert made == "<td>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<b>ok</b></td>"
+
+
+def test_without_arguments_it_refuses_as_format_html_does():
+    for make in (cell_html, format_html):
+        with pytest.raises(TypeError):
+            make("<b>{{}}</b>")
