@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models
+from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -413,7 +414,7 @@ def test_every_endpoint_carries_its_services_project_and_access_does_not_rest_on
         subnet_id=subnet.pk,
     )
     assert made.provider_project_id == web.project_id != made.project_id
-    assert not Endpoint.objects.exclude(provider_project_id=models.F("service__project_id"))
+    assert not Endpoint.objects.exclude(provider_project_id=F("service__project_id"))
     waiting = pending(web)
     Endpoint.objects.filter(pk=waiting.pk).update(provider_project=project("tenant-b"))
     assert 'data-count="0"' in html(login("b-approver").get(reverse("inbox_badge")))
