@@ -4,9 +4,12 @@
   "use strict";
 
   // Status badges and disabled buttons explain themselves on hover and on keyboard focus.
+  // This script is deferred, so a fast keyboard user can reach a badge before it runs: the
+  // one that already has focus shows its tooltip now rather than only after the next focus.
   function initTooltips(root) {
     root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
-      bootstrap.Tooltip.getOrCreateInstance(el, { trigger: "hover focus" });
+      var tooltip = bootstrap.Tooltip.getOrCreateInstance(el, { trigger: "hover focus" });
+      if (el === document.activeElement) tooltip.show();
     });
   }
 

@@ -1,6 +1,7 @@
 """Browser: deleting endpoint services (refused while connected), and status badges' meaning."""
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -88,3 +89,33 @@ def test_status_badge_explains_itself_on_focus(log_in):
     expect(page.get_by_role("tooltip")).to_have_text(
         "表示终端节点服务创建成功，可接受终端节点的连接。"
     )
+
+
+def test_a_badge_focused_before_the_script_runs_still_explains_itself(log_in):
+    """The console's script is deferred: a keyboard user can reach a badge before it runs.
+
+    The script is held back until the badge has focus; once it runs, the tooltip shows
+    without the user having to leave and come back (the race CI once hit on a slow run).
+    """
+    page = log_in("a-admin")
+    open_list(page)
+    href = page.get_by_role("link", name=re.compile(r"^cn-gzt\.web\.")).get_attribute("href")
+
+    held = []
+    page.route(re.compile(r"/static/js/console\.[^/]*js$"), lambda route: held.append(route))
+    page.goto(urljoin(page.url, href), wait_until="commit")
+    heading_badge = page.get_by_role("heading", level=1).locator(".status-badge")
+    heading_badge.focus()
+    for _ in range(100):  # the request reaches the route a moment after the head is parsed
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the console's script"
+    tooltip = page.get_by_role("tooltip")
+    expect(tooltip).to_have_count(0)
+
+    held[0].continue_()
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_have_text("表示终端节点服务创建成功，可接受终端节点的连接。")
+    heading_badge.blur()
+    expect(tooltip).to_have_count(0)
