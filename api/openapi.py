@@ -58,6 +58,8 @@ def _unsupported(kind: str, default, **schema) -> dict:
 
 STRINGS = {"type": "array", "items": {"type": "string"}}
 WHITELIST = {"type": "array", "items": {"type": "string"}, "maxItems": 20}  # IPv4 or CIDR
+# 客户端IP透传; toa_open and open are refused on the Linux data plane (no TOA module there).
+TCP_PROXY = {"type": "string", "enum": ["close", "toa_open", "proxy_open", "open"]}
 POLICY = {"type": "array", "items": {"$ref": "#/components/schemas/PolicyStatement"}}
 
 PROJECT = {
@@ -155,7 +157,7 @@ SCHEMAS = {
             "tags": {"type": "array", "items": _ref("Tag"), "maxItems": 10},
             "description": {"type": "string", "maxLength": 512, "description": "no < or >"},
             "ip": _unsupported("string", ""),
-            "tcp_proxy": _unsupported("string", "close"),
+            "tcp_proxy": TCP_PROXY,
             "ip_version": _unsupported("string", "ipv4"),
             "snat_network_id": _unsupported("string", ""),
             "pool_id": _unsupported("string", ""),
@@ -171,7 +173,7 @@ SCHEMAS = {
                 "description": "off leaves pending connections pending until someone decides",
             },
             "description": {"type": "string", "maxLength": 512, "description": "no < or >"},
-            "tcp_proxy": {"type": "string", "enum": ["close", "toa_open", "proxy_open", "open"]},
+            "tcp_proxy": TCP_PROXY,
             "service_name": {
                 "type": "string",
                 "maxLength": 16,

@@ -30,7 +30,7 @@ from endpoints import operations as endpoint_ops
 from endpoints.models import Endpoint
 from endpoints.operations import cloud_services, connectable_services, find_service
 from services import operations as service_ops
-from services.models import BackendType, EndpointService, ServiceStatus
+from services.models import BackendType, EndpointService, ServiceStatus, TcpProxy
 from services.operations import Port
 
 from . import bodies, serializers
@@ -301,6 +301,7 @@ class ServiceCreateMixin:
             approval_enabled=data.get("approval_enabled", False),
             tags=tag_pairs(data),
             description=data.get("description", ""),
+            tcp_proxy=data.get("tcp_proxy", TcpProxy.CLOSE),
         )
         return JsonResponse(_reloaded_service(request, self.project, service.pk))
 

@@ -139,6 +139,28 @@ def clean_ports(ports: Sequence[Port]) -> list[Port]:
     return list(ports)
 
 
+# 客户端IP透传 by TCP option (TOA) needs a kernel module on the backend's path (issue 14).
+NEEDS_TOA = (TcpProxy.TOA_OPEN, TcpProxy.OPEN)
+
+
+def clean_tcp_proxy(value, current: str = TcpProxy.CLOSE) -> str:
+    """客户端IP透传 as given on create or on 修改: one of the provider's four values. TOA is
+    refused on the Linux data plane unless the service already has it (other edits pass)."""
+    if value not in TcpProxy.values:
+        raise ValidationError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(TcpProxy.values)}
+        )
+    if value in NEEDS_TOA and value != current and settings.DATAPLANE == "linux":
+        raise ValidationError(
+            _(
+                "TOA needs a kernel module that this platform's Linux data plane does "
+                "not load. Choose the PROXY protocol (proxy_open) to pass the client's "
+                "address instead."
+            )
+        )
+    return value
+
+
 def create_service(
     user,
     project: Project,
@@ -151,6 +173,7 @@ def create_service(
     approval_enabled: bool = False,
     tags: Sequence[tuple[str, str]] = (),
     description: str = "",
+    tcp_proxy: str = TcpProxy.CLOSE,
 ) -> EndpointService:
     """Create an interface service in front of one ELB or ECS of one of the user's VPCs (S2-S5).
 
@@ -190,6 +213,10 @@ def create_service(
         ports = collect(clean_ports, list(ports))
         tags = collect(clean_tags, list(tags))
         description = collect(clean_description, description)
+        try:
+            tcp_proxy = clean_tcp_proxy(tcp_proxy)
+        except ValidationError as exc:
+            errors["tcp_proxy"] = exc.messages
         limit = limit_for(project, ENDPOINT_SERVICE)
         if used(project, ENDPOINT_SERVICE) >= limit:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
@@ -211,6 +238,7 @@ def create_service(
             vpc=vpc,
             description=description,
             approval_enabled=approval_enabled,
+            tcp_proxy=tcp_proxy,
             backend_type=backend_type,
             load_balancer=backend if backend_type == BackendType.LB else None,
             server=backend if backend_type == BackendType.VM else None,
@@ -228,9 +256,6 @@ def create_service(
         transaction.on_commit(lambda: enqueue_provision(service.pk), robust=True)
     return service
 
-
-# 客户端IP透传 by TCP option (TOA) needs a kernel module on the backend's path (issue 14).
-NEEDS_TOA = (TcpProxy.TOA_OPEN, TcpProxy.OPEN)
 
 EDITABLE = {"name", "description", "approval_enabled", "backend_type", "backend_id", "ports"}
 EDITABLE |= {"tcp_proxy"}
@@ -306,25 +331,11 @@ def update_service(user, service_id, *, check_only: bool = False, **changes) -> 
                 service.approval_enabled = changes["approval_enabled"]
                 fields.append("approval_enabled")
         if "tcp_proxy" in changes:
-            if changes["tcp_proxy"] not in TcpProxy.values:
-                errors["tcp_proxy"] = [
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(TcpProxy.values)}
-                ]
-            elif (
-                changes["tcp_proxy"] in NEEDS_TOA
-                and changes["tcp_proxy"] != service.tcp_proxy  # kept as it was: other edits pass
-                and settings.DATAPLANE == "linux"
-            ):
-                errors["tcp_proxy"] = [
-                    _(
-                        "TOA needs a kernel module that this platform's Linux data plane does "
-                        "not load. Choose the PROXY protocol (proxy_open) to pass the client's "
-                        "address instead."
-                    )
-                ]
-            else:
-                service.tcp_proxy = changes["tcp_proxy"]
+            try:
+                service.tcp_proxy = clean_tcp_proxy(changes["tcp_proxy"], service.tcp_proxy)
                 fields.append("tcp_proxy")
+            except ValidationError as exc:
+                errors["tcp_proxy"] = exc.messages
         if "auto_reject_days" in changes:
             days = changes["auto_reject_days"]
             if days is not None and (

@@ -193,7 +193,7 @@ def test_the_consoles_rules_hold_over_the_api(sdk):
     for body in (
         b_service_body(service_type="gateway"),
         b_service_body(ip="10.0.0.1"),
-        b_service_body(tcp_proxy="toa_open"),
+        b_service_body(tcp_proxy="always"),
     ):
         assert (
             refused(
@@ -209,6 +209,37 @@ def test_the_consoles_rules_hold_over_the_api(sdk):
     )
     assert error.status_code == 403
     assert not EndpointService.objects.filter(project__account__name="tenant-b").exists()
+
+
+def test_client_ip_pass_through_can_be_chosen_on_create(sdk, settings):
+    """客户端IP透传 (tcp_proxy) on create_endpoint_service, as update_endpoint_service takes it:
+    no second call needed. TOA is refused on the Linux data plane at its field, nothing saved."""
+    b = sdk("b-admin")
+    created = b.create_endpoint_service(
+        CreateEndpointServiceRequest(body=b_service_body(tcp_proxy="proxy_open"))
+    )
+    assert created.tcp_proxy == "proxy_open"
+    service = EndpointService.objects.get(pk=created.id)
+    assert service.tcp_proxy == "proxy_open"
+    entry = AuditRecord.objects.get(action="service.create", resource_id=str(service.pk))
+    assert entry.after["tcp_proxy"] == "proxy_open"
+    # Left out, it is off, as the provider's default.
+    plain = b.create_endpoint_service(
+        CreateEndpointServiceRequest(body=b_service_body(service_name="plain"))
+    )
+    assert plain.tcp_proxy == "close"
+
+    settings.DATAPLANE = "linux"
+    error = refused(
+        lambda: b.create_endpoint_service(
+            CreateEndpointServiceRequest(
+                body=b_service_body(service_name="toa", tcp_proxy="toa_open")
+            )
+        )
+    )
+    assert error.status_code == 400
+    assert error.error_msg.startswith("tcp_proxy: ") and "proxy_open" in error.error_msg
+    assert not EndpointService.objects.filter(name="toa").exists()
 
 
 def test_approval_can_be_turned_off_and_ports_changed(sdk):

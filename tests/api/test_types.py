@@ -292,7 +292,6 @@ def test_a_wrong_json_type_is_a_400_naming_the_field(api, world, name):
 
 
 UNSUPPORTED = [
-    ("create_service", "tcp_proxy", "toa_open", "close"),
     ("create_service", "ip_version", "ipv6", "ipv4"),
     ("create_service", "enable_policy", True, False),
     ("permissions_action", "permission_type", "orgPath", "domainId"),

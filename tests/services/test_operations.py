@@ -83,6 +83,24 @@ def test_a_bad_name_is_refused_at_the_field(a_network, create_kwargs, name):
     assert EndpointService.objects.filter(project=a_network["project"]).count() == 2
 
 
+@pytest.mark.parametrize("choice", ["always", "", None])
+def test_an_unknown_client_ip_pass_through_is_refused_at_its_field(
+    a_network, create_kwargs, choice
+):
+    with pytest.raises(ValidationError) as excinfo:
+        ops.create_service(user("a-admin"), a_network["project"], tcp_proxy=choice, **create_kwargs)
+    assert "proxy_open" in errors(excinfo)["tcp_proxy"][0]  # the choices are named
+    assert EndpointService.objects.filter(project=a_network["project"]).count() == 2
+
+
+def test_client_ip_pass_through_is_kept_from_create(a_network, create_kwargs):
+    service = ops.create_service(
+        user("a-admin"), a_network["project"], tcp_proxy="proxy_open", **create_kwargs
+    )
+    service.refresh_from_db()
+    assert service.tcp_proxy == "proxy_open"
+
+
 def test_another_accounts_vpc_or_backend_is_refused(a_network, create_kwargs):
     b_vpc = VPC.objects.get(name="vpc-4e1c")
     with pytest.raises(ValidationError) as excinfo:
