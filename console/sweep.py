@@ -117,14 +117,21 @@ def enqueue_stuck(updated_before: datetime) -> int:
     return count
 
 
-def failing_tasks() -> Counter:
+def failing_tasks(**only) -> Counter:
     """How often each (task path, first argument) failed by itself (not lost with a worker)."""
     failed = (
-        DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+        DBTaskResult.objects.filter(status=TaskResultStatus.FAILED, **only)
         .exclude(exception_class_path=LOST)
         .values_list("task_path", "args_kwargs")
     )
     return Counter((path, str(call["args"][0])) for path, call in failed if call.get("args"))
+
+
+def tries_left(task, pk) -> int:
+    """How many more times the sweep will give `task(pk)` to a worker should this run fail by
+    itself: a task can end its row in 失败 on its last try instead (endpoints/tasks.py)."""
+    failed = failing_tasks(task_path=task.module_path)[(task.module_path, str(pk))]
+    return max(GIVE_UP_AFTER - failed - 1, 0)
 
 
 def pending_tasks() -> set[tuple[str, str]]:

@@ -2,11 +2,12 @@
 
 import logging
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.tasks import task
 from django.utils.translation import gettext as _
 
 from console.audit.log import record
+from console.sweep import tries_left
 
 from .models import Endpoint, EndpointStatus
 from .provisioning import ProvisionError, provision, release
@@ -40,7 +41,13 @@ def provision_endpoint(endpoint_id: str) -> str:
             return endpoint.status
     except ProvisionError as exc:
         reason = str(exc)
-    except Exception:  # any failure must end in 失败, never leave 创建中 behind
+    except Exception as exc:  # any other failure must end in 失败, never leave 创建中 behind
+        if isinstance(exc, OperationalError) and tries_left(provision_endpoint, endpoint_id):
+            # A locked database, a deadlock, a dropped connection: nothing was made (rolled
+            # back), so the row stays 创建中 and the sweep gives it this task again a minute
+            # later. Its last try ends in 失败 like any other failure, not 创建中 for ever.
+            log.warning("Provisioning endpoint %s: database error; retried", endpoint_id)
+            raise
         log.exception("Provisioning endpoint %s failed", endpoint_id)  # the cause, for the log
         reason = _("The endpoint could not be provisioned. Delete it and try again.")
     with transaction.atomic():  # the failed attempt was rolled back whole; now say why

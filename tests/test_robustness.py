@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -216,6 +217,64 @@ def test_a_lost_endpoint_provisioning_reaches_its_final_state(queue, web, capsys
     endpoint.refresh_from_db()
     assert endpoint.status == EndpointStatus.PENDING and endpoint.node_ip  # web wants approval
     assert "1 lost" in capsys.readouterr().out
+
+
+def creating_endpoint(web) -> Endpoint:
+    endpoint = web.endpoints.get(status=EndpointStatus.PENDING)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        status=EndpointStatus.CREATING, node_ip=None, updated_at=ago(minutes=2)
+    )
+    return endpoint
+
+
+def locked_database(*args):
+    raise OperationalError("database is locked")
+
+
+def test_a_database_error_while_provisioning_is_retried_not_failed(queue, web, monkeypatch):
+    """A transient database error (locked, deadlock, dropped connection) leaves the endpoint
+    创建中, not 失败 for good; the sweep's next try provisions it."""
+    endpoint = creating_endpoint(web)
+    monkeypatch.setattr("endpoints.tasks.provision", locked_database)
+    provision_endpoint.enqueue(str(endpoint.pk))
+    assert queue.run() == 1
+    endpoint.refresh_from_db()
+    assert (endpoint.status, endpoint.error) == (EndpointStatus.CREATING, "")
+    failed = DBTaskResult.objects.get()
+    assert (failed.status, failed.exception_class_path) == (
+        "FAILED",
+        "django.db.utils.OperationalError",
+    )
+
+    monkeypatch.undo()  # the database is free again
+    assert sweep().enqueued == 1
+    queue.run()
+    endpoint.refresh_from_db()
+    assert endpoint.status == EndpointStatus.PENDING and endpoint.node_ip
+
+
+def test_a_database_error_on_the_last_try_ends_in_failed(queue, web, monkeypatch):
+    """The sweep gives a task GIVE_UP_AFTER tries: the last one ends the endpoint in 失败 with
+    its reason rather than leaving it 创建中 for ever."""
+    from console.sweep import GIVE_UP_AFTER
+
+    endpoint = creating_endpoint(web)
+    monkeypatch.setattr("endpoints.tasks.provision", locked_database)
+    provision_endpoint.enqueue(str(endpoint.pk))
+    for _ in range(GIVE_UP_AFTER - 1):
+        queue.run()
+        endpoint.refresh_from_db()
+        assert endpoint.status == EndpointStatus.CREATING
+        assert sweep().enqueued == 1
+    queue.run()
+    endpoint.refresh_from_db()
+    assert endpoint.status == EndpointStatus.FAILED
+    assert (
+        endpoint.error == "终端节点创建失败。请删除后重试。"
+    )  # what to do, in the site's language
+    assert endpoint.node_ip is None
+    assert sweep().enqueued == 0  # nothing left to retry
+    assert DBTaskResult.objects.filter(status="FAILED").count() == GIVE_UP_AFTER - 1
 
 
 def test_a_row_left_without_a_task_is_picked_up(queue, web, capsys):
