@@ -1,11 +1,47 @@
 """Shared fixtures: the demo data (the same a user sees after `make run`) and its users."""
 
+import threading
+
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from console import demo
 from console.network.models import VPC
 from console.tenancy.models import User
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, but on SQLite's in-memory test database every request thread uses the
+    test's one connection (Django passes it over): two requests at once, as a browser makes
+    them, then interleave statements on it ("bad parameter or other API misuse", a 500 in a
+    browser test). Requests take turns there; on PostgreSQL each thread has its own connection
+    and nothing changes. Connections stay persistent: the lock is per request, not per socket."""
+
+    turn = threading.Lock()
+
+    def set_app(self, application):
+        if self.connections_override:
+            inner = application
+
+            def application(environ, start_response):
+                with self.turn:
+                    return inner(environ, start_response)
+
+        super().set_app(application)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists. Started before, it
+    saw the settings' database, not the in-memory test one, so it did not share the test's
+    connection: each request thread opened its own to SQLite's shared-cache memory database,
+    whose table locks do not wait ("database table is locked", a 500 in a browser test)."""
+    return live_server
 
 
 @pytest.fixture
