@@ -10,7 +10,8 @@ field's type."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from django.utils.translation import gettext as _
@@ -91,3 +92,37 @@ def _message(field: str, error: ValidationError) -> str:
         "expected": EXPECTED[error.validator_value],
         "given": given(error.instance),
     }
+
+
+# A JSON escape of a UTF-16 surrogate: paired (an emoji) it is one character; alone it is none,
+# and neither UTF-8 nor the database can store it.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def check_text(body: bytes, data) -> None:
+    """Raise a 400 naming the field that holds a lone surrogate (\\ud800 alone), which
+    json.loads lets through and UTF-8 cannot encode: it used to reach the database, a 500."""
+    if not SURROGATE_ESCAPE.search(body):
+        return
+    for path in _unencodable(data, ()):
+        raise ApiError(
+            400,
+            INVALID,
+            _("%(field)s holds a lone surrogate (\\ud800-\\udfff), which is not a character.")
+            % {"field": field_path(path)},
+        )
+
+
+def _unencodable(value, path: tuple) -> Iterator[tuple]:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            yield path
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unencodable(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unencodable(key, path)
+            yield from _unencodable(item, (*path, key))

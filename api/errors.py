@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import JsonResponse
+from django.views import defaults
 
 
 class ApiError(Exception):
@@ -26,12 +29,19 @@ INVALID = "VPCEP.0001"
 CONFLICT = "VPCEP.0009"
 
 
+API_PATH = re.compile(r"^/v\d+(/|$)")
+
+
 def server_error(request, *args, **kwargs):
     """handler500: JSON under the API's version prefixes (/v1, /v2, ...), Django's page elsewhere."""
-    import re
-
-    from django.views.defaults import server_error as html_server_error
-
-    if re.match(r"^/v\d+(/|$)", request.path):
+    if API_PATH.match(request.path):
         return error_response(500, "VPCEP.0500", "Internal error; it has been logged.")
-    return html_server_error(request, *args, **kwargs)
+    return defaults.server_error(request, *args, **kwargs)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """handler400, for what Django refuses before any view runs (a Host header not in
+    ALLOWED_HOSTS): JSON under the API's prefixes too, never an HTML page to an SDK."""
+    if API_PATH.match(request.path):
+        return error_response(400, INVALID, "The request is malformed (for example its Host).")
+    return defaults.bad_request(request, exception, *args, **kwargs)

@@ -152,7 +152,10 @@ SCHEMAS = {
             "service_type": {"type": "string", "enum": ["interface"]},
             "server_type": {"type": "string", "enum": ["LB", "VM"]},
             "service_name": {"type": "string", "maxLength": 16},
-            "approval_enabled": {"type": "boolean"},
+            "approval_enabled": {
+                "type": "boolean",
+                "description": "default true: connections wait for approval",
+            },
             "ports": {"type": "array", "items": _ref("Port"), "minItems": 1, "maxItems": 50},
             "tags": {"type": "array", "items": _ref("Tag"), "maxItems": 10},
             "description": {"type": "string", "maxLength": 512, "description": "no < or >"},

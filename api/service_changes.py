@@ -5,6 +5,8 @@ and upgrade_endpoint_service. The same operations as 修改, 连接管理 and �
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -85,6 +87,15 @@ class ConnectionsDescriptionView(ApiView):
         entries = data.get("connections", [])
         if not entries or not all(is_uuid(e.get("id")) for e in entries):
             raise ApiError(400, INVALID, "connections must be a list of {id, description}.")
+        seen = set()
+        for row, entry in enumerate(entries):
+            if "description" not in entry:  # left out, it used to wipe the note
+                raise ApiError(400, INVALID, f"connections[{row}].description is required.")
+            if str(uuid.UUID(entry["id"])) in seen:
+                raise ApiError(
+                    400, INVALID, f"connections[{row}].id: the same connection is listed twice."
+                )
+            seen.add(str(uuid.UUID(entry["id"])))
         service = _decidable_service(request, self.project, service_id)
         endpoints = service_ops.describe_connections(
             request.user, service.pk, {e["id"]: e.get("description", "") for e in entries}

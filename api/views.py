@@ -9,7 +9,13 @@ import logging
 import re
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -69,6 +75,11 @@ class ApiView(View):
             return exc.response()
         except RequestDataTooBig:
             return error_response(413, INVALID, "The request body is too large.")
+        except TooManyFieldsSent:
+            return error_response(400, INVALID, "Too many query parameters (at most 1000).")
+        except SuspiciousOperation as exc:  # a 400, never a 500; logged as Django would
+            logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+            return error_response(400, INVALID, "The request is malformed.")
         except TransitionError as exc:
             return error_response(409, CONFLICT, "; ".join(_messages(exc)))
         except ValidationError as exc:
@@ -229,6 +240,7 @@ def json_body(request: HttpRequest, schema: str) -> dict:
         raise ApiError(400, INVALID, "The request body must be a JSON object.")
     if b"\\u0000" in request.body or b"\x00" in request.body:  # PostgreSQL text cannot hold NUL
         raise ApiError(400, INVALID, "NUL characters are not accepted.")
+    bodies.check_text(request.body, data)
     bodies.check(data, schema)
     return data
 
@@ -252,7 +264,7 @@ def _port_number(value: int | float | None, field: str) -> int:
 def service_ports(data: dict) -> list[Port]:
     return [
         Port(
-            (port.get("protocol") or "TCP").upper(),
+            port.get("protocol", "TCP"),  # "TCP" or "UDP" as sent: "" or "udp" is refused
             _port_number(port.get("server_port"), f"ports[{row}].server_port"),
             _port_number(port.get("client_port"), f"ports[{row}].client_port"),
         )
@@ -298,7 +310,7 @@ class ServiceCreateMixin:
             backend_id=uuid_or_none(data, "port_id"),
             ports=service_ports(data),
             name=data.get("service_name", ""),
-            approval_enabled=data.get("approval_enabled", False),
+            approval_enabled=data.get("approval_enabled", True),  # the provider's default
             tags=tag_pairs(data),
             description=data.get("description", ""),
             tcp_proxy=data.get("tcp_proxy", TcpProxy.CLOSE),
@@ -572,15 +584,13 @@ class EndpointsView(ApiView):
 
     def post(self, request: HttpRequest):
         data = json_body(request, "CreateEndpoint")
-        tables = data.get("routetables", [])
         endpoint = endpoint_ops.create_endpoint(
             request.user,
             self.project,
             service_id=uuid_or_none(data, "endpoint_service_id"),
             vpc_id=uuid_or_none(data, "vpc_id"),
             subnet_id=uuid_or_none(data, "subnet_id"),
-            route_table_ids=[t for t in tables if is_uuid(t)]
-            + (["invalid"] if not all(map(is_uuid, tables)) else []),
+            route_table_ids=data.get("routetables", []),
             private_dns=data.get("enable_dns", False),
             tags=tag_pairs(data),
             description=data.get("description", ""),

@@ -55,3 +55,4 @@ if settings.BENCH:  # `make bench` only (issue 13): the empty authenticated view
     urlpatterns.insert(0, path("bench/", include("bench.urls")))
 
 handler500 = "api.errors.server_error"  # JSON under /v1, /v2, ...; the HTML page elsewhere
+handler400 = "api.errors.bad_request"  # the same, for a Host Django refuses

@@ -223,7 +223,7 @@ class EndpointForm(forms.Form):
             "service_id": self.chosen_service.pk if self.chosen_service else None,
             "vpc_id": data["vpc"].pk,
             "subnet_id": data.get("subnet") or None,
-            "route_table_ids": data.get("route_tables") or [],
+            "route_table_ids": (data.get("route_tables") or []) if self.is_gateway else [],
             "private_dns": data.get("private_dns", False),
             "description": data.get("description", ""),
         }

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from console.audit.log import record
-from console.network.models import VPC, RouteTable, Subnet
+from console.network.models import VPC, Route, RouteTable, Subnet
 from console.quotas.limits import ENDPOINT
 from console.quotas.models import limit_for
 from console.quotas.usage import used
@@ -154,10 +154,21 @@ def check_request(
                 _("Subnet %(subnet)s has no free IP address.") % {"subnet": subnet.name}
             ]
     if vpc is not None and gateway:
-        ids = [i for i in route_table_ids if i]
-        route_tables = list(RouteTable.objects.restrict(user, CHANGE).filter(vpc=vpc, pk__in=ids))
-        if not ids or len(route_tables) != len(set(map(str, ids))):
+        ids = [str(i) for i in route_table_ids if i]
+        route_tables = list(
+            RouteTable.objects.restrict(user, CHANGE).filter(
+                vpc=vpc, pk__in=[i for i in ids if is_uuid(i)]
+            )
+        )
+        if not ids or len(route_tables) != len(set(ids)):
             errors["route_tables"] = [_("Choose one or more route tables of the selected VPC.")]
+        elif taken := _taken_route_table(service, route_tables):
+            errors["route_tables"] = [
+                _("Route table %(table)s already has a route for %(prefix)s.")
+                % {"table": taken.name, "prefix": service.route_prefix}
+            ]
+    elif service is not None and not gateway and any(route_table_ids):
+        errors["route_tables"] = [_("Only a gateway endpoint has route tables.")]
     try:
         tags = clean_tags(list(tags))
     except ValidationError as exc:
@@ -415,6 +426,22 @@ def update_endpoint(user, endpoint_id, **changes) -> Endpoint:
         endpoint.save()
         record(user, "endpoint.edit", endpoint, before=before, after=_snapshot(endpoint, fields))
     return endpoint
+
+
+def _taken_route_table(service: EndpointService, tables: list[RouteTable]) -> RouteTable | None:
+    """One of the tables that routes the gateway service's prefix already, or that another of
+    the service's endpoints holds (创建中 too, before its route exists): a second endpoint there
+    could only fail in the background (provisioning's add_routes), so it is refused at once."""
+    pks = [table.pk for table in tables]
+    routed = Route.objects.filter(route_table__in=pks, destination=service.route_prefix)
+    held = (
+        Endpoint.route_tables.through.objects.filter(
+            routetable__in=pks, endpoint__service=service
+        ).exclude(endpoint__status=EndpointStatus.FAILED)  # a failed one holds no route
+    )
+    taken = {*routed.values_list("route_table", flat=True)}
+    taken |= {*held.values_list("routetable", flat=True)}
+    return next((table for table in tables if table.pk in taken), None)
 
 
 def _route_tables(user, endpoint: Endpoint, ids, errors: dict) -> list[RouteTable]:

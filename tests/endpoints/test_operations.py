@@ -94,18 +94,43 @@ def test_a_failing_step_fails_the_endpoint_and_leaves_nothing_behind(
     with run_tasks():
         create(service_id=obs.pk, vpc_id=a_request["vpc_id"], route_table_ids=[a_route_table.pk])
     other = a_route_table.vpc.route_tables.exclude(pk=a_route_table.pk).get()
-    with run_tasks():  # a second OBS endpoint on both tables: the first already routes the prefix
-        second = create(
+    second = create(service_id=obs.pk, vpc_id=a_request["vpc_id"], route_table_ids=[other.pk])
+    # Meanwhile someone routes the prefix in `other` by hand: provisioning's step fails.
+    Route.objects.create(route_table=other, destination=obs.route_prefix, next_hop_type="peering")
+    provision_endpoint.call(str(second.pk))
+    second.refresh_from_db()
+    assert second.status == EndpointStatus.FAILED
+    assert "already has a route for 100.125.0.0/16" in second.error
+    assert not Route.objects.filter(next_hop=str(second.pk)).exists()  # nothing left behind
+
+
+def test_a_route_table_already_routing_the_service_is_refused_at_once(
+    obs, a_request, a_route_table, run_tasks
+):
+    with run_tasks():
+        first = create(
+            service_id=obs.pk, vpc_id=a_request["vpc_id"], route_table_ids=[a_route_table.pk]
+        )
+    other = a_route_table.vpc.route_tables.exclude(pk=a_route_table.pk).get()
+    before = Endpoint.objects.count()
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        create(
             service_id=obs.pk,
             vpc_id=a_request["vpc_id"],
             route_table_ids=[other.pk, a_route_table.pk],
         )
-    second.refresh_from_db()
-    assert second.status == EndpointStatus.FAILED
-    assert "already has a route for 100.125.0.0/16" in second.error
-    assert not Route.objects.filter(
-        next_hop=str(second.pk)
-    ).exists()  # other's route rolled back too
+    assert excinfo.value.message_dict["route_tables"] == [
+        f"Route table {a_route_table.name} already has a route for 100.125.0.0/16."
+    ]
+    assert Endpoint.objects.count() == before  # nothing saved, nothing to fail later
+    # Only the free table: accepted. Once the first endpoint failed, its table is free too.
+    assert create(service_id=obs.pk, vpc_id=a_request["vpc_id"], route_table_ids=[other.pk])
+    Endpoint.objects.filter(pk=first.pk).update(status=EndpointStatus.FAILED)
+    Route.objects.filter(next_hop=str(first.pk)).delete()
+    third = create(
+        service_id=obs.pk, vpc_id=a_request["vpc_id"], route_table_ids=[a_route_table.pk]
+    )
+    assert third.status == EndpointStatus.CREATING
 
 
 def test_a_full_subnet_is_refused_up_front_and_fails_cleanly_in_a_race(dns, run_tasks):
