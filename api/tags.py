@@ -171,6 +171,8 @@ class ResourceTagsActionView(ApiView):
         [resource_id] = path.values()  # vpc_endpoint_service_id or vpc_endpoint_id
         if not is_uuid(resource_id):
             raise Http404
+        if "tags" not in data or (data.get("action") == "create" and not data["tags"]):
+            raise ApiError(400, INVALID, "tags: give at least one {key, value}.")
         queryset = MODELS[resource_type].objects.filter(project=self.project)
         batch_tags(request.user, queryset, resource_id, data.get("action"), tag_pairs(data))
         return HttpResponse(status=204)

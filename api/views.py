@@ -521,6 +521,15 @@ class PermissionsActionView(PermissionsView):
         if data.get("action") == "add":
             service_ops.add_permissions(request.user, service.pk, principals)
         elif data.get("action") == "remove":
+            if len(principals) > service_ops.MAX_PRINCIPALS:  # as add: at most 50 at once
+                raise ApiError(
+                    400,
+                    INVALID,
+                    f"permissions: at most {service_ops.MAX_PRINCIPALS} in one operation; "
+                    f"{len(principals)} were sent.",
+                )
+            if twice := next((p for n, p in enumerate(principals) if p in principals[:n]), None):
+                raise ApiError(400, INVALID, f"permissions: {twice} is listed twice.")
             ids = dict(service.permissions.values_list("principal", "pk"))
             unknown = [p for p in principals if p not in ids]
             if unknown:

@@ -192,3 +192,32 @@ def test_a_body_of_json_text_is_still_checked_as_before(api, world):  # noqa: F8
     world.web.refresh_from_db()
     assert world.web.description == "\\ud800 as text"
     assert json.dumps(world.web.description) == '"\\\\ud800 as text"'
+
+
+def test_whitelist_removal_is_capped_and_refuses_a_principal_twice(api, world):  # noqa: F811
+    suffix = f"vpc-endpoint-services/{world.web.pk}/permissions/action"
+    listed = world.whitelisted.principal
+    before = state(world)
+    body = {"action": "remove", "permissions": [listed, listed]}
+    response = api("a-admin", "POST", suffix, body)
+    assert response.status_code == 400
+    assert error(response) == f"permissions: {listed} is listed twice."
+    many = [f"iam:domain::{n:032x}" for n in range(51)]
+    response = api("a-admin", "POST", suffix, {"action": "remove", "permissions": many})
+    assert response.status_code == 400
+    assert error(response) == "permissions: at most 50 in one operation; 51 were sent."
+    assert state(world) == before
+    response = api("a-admin", "POST", suffix, {"action": "remove", "permissions": [listed]})
+    assert response.status_code == 200 and not world.web.permissions.exists()
+
+
+@pytest.mark.parametrize("body", [{"action": "create"}, {"action": "create", "tags": []}])
+def test_a_tag_batch_without_tags_is_refused(api, world, body):  # noqa: F811
+    before = list(world.web.tags.values_list("key", "value"))
+    response = api("a-admin", "POST", f"endpoint_service/{world.web.pk}/tags/action", body)
+    assert response.status_code == 400
+    assert error(response) == "tags: give at least one {key, value}."
+    assert list(world.web.tags.values_list("key", "value")) == before
+    body = {"action": "create", "tags": [{"key": "team", "value": "web"}]}
+    response = api("a-admin", "POST", f"endpoint_service/{world.web.pk}/tags/action", body)
+    assert response.status_code == 204 and world.web.tags.filter(key="team").exists()
