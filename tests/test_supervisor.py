@@ -79,3 +79,20 @@ def test_a_killed_worker_is_restarted_and_lost_work_is_done(tmp_path):
             started = [p for name in ("web", "worker", "sweep") for p in console.pids(name)]
             assert console.stop() == 0, console.output()  # SIGTERM: a clean stop
         assert not any(alive(pid) for pid in started)
+
+
+def test_two_consoles_on_one_host_share_nothing_in_home(tmp_path, monkeypatch):
+    """gunicorn 25+ opens a control socket at ~/.gunicorn/gunicorn.ctl unless told not to: two
+    `make run`s (or a test run beside one) would take the same path in turn."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    with scratch_database("sqlite") as url:
+        prepared(url)
+        first = Console(url, tmp_path / "first.log")
+        second = Console(url, tmp_path / "second.log")
+        with first, second:
+            first.wait_until_up()
+            second.wait_until_up()
+            assert list(home.iterdir()) == []  # no ~/.gunicorn, no socket of anyone's
