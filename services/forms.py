@@ -197,11 +197,15 @@ class ServiceEditForm(BackendFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.set_backend_choices(user, service.project, service.vpc_id)
+        # "Verify" is the endpoint wizard's button, named as it reads in the user's language.
         self.fields["name"].help_text = gettext(
             "The full name is ‹region›.‹name›.‹ID›; now %(name)s. Endpoints already connected keep "
-            "working after a rename, but looking the service up (验证) by its old full name no "
-            "longer finds it."
-        ) % {"name": escape(service.service_name)}  # the pack shows help text unescaped
+            "working after a rename, but looking the service up (%(verify)s) by its old full name "
+            "no longer finds it."
+        ) % {  # the pack shows help text unescaped
+            "name": escape(service.service_name),
+            "verify": escape(gettext("Verify")),
+        }
         self.helper = form_helper(
             "name", approval_switch(), "auto_reject_days", "tcp_proxy", "description"
         )

@@ -138,9 +138,10 @@ class InboxTable(BaseTable):
         attrs={"td": {"class": "font-monospace small"}},
     )
     packet_id = tables.Column(verbose_name=_("Packet identifier"))
-    created_at = DateTimeColumn(
-        verbose_name=_("Waiting since"), format="Y-m-d H:i", attrs={"td": {"class": "nowrap"}}
-    )
+    # Date and time may go on two lines (as in the endpoints list): with nine columns, one
+    # line pushed 操作 off a 1280 px screen. A date itself never breaks (2026-11-29: no break
+    # between a hyphen and a digit).
+    created_at = DateTimeColumn(verbose_name=_("Waiting since"), format="Y-m-d H:i")
     actions = ActionsColumn(verbose_name=_("Operation"))
 
     class Meta(BaseTable.Meta):
@@ -151,7 +152,7 @@ class InboxTable(BaseTable):
     def render_consumer(self, record):
         account = record.project.account
         return cell_html(
-            '{}<div class="font-monospace small text-body-secondary">{}</div>',
+            '{}<div class="font-monospace small text-body-secondary id-break">{}</div>',
             account.name,
             account.domain_id,
         )

@@ -89,7 +89,7 @@ class ConnectionTable(BaseTable):
     owner = tables.Column(
         accessor="project__account__domain_id",
         verbose_name=_("Owner"),
-        attrs={"td": {"class": "font-monospace small"}},
+        attrs={"td": {"class": "font-monospace small id-break"}},
     )
     connection_description = tables.Column(
         verbose_name=pgettext_lazy("service", "Description"),
@@ -187,7 +187,8 @@ class PermissionTable(BaseTable):
         default="",  # the pinned own account has none
     )
     principal = tables.Column(
-        verbose_name=_("Authorized account ID"), attrs={"td": {"class": "font-monospace small"}}
+        verbose_name=_("Authorized account ID"),
+        attrs={"td": {"class": "font-monospace small id-break"}},
     )
     description = tables.Column(
         verbose_name=pgettext_lazy("service", "Description"),

@@ -100,7 +100,12 @@ class AuditTable(BaseTable):
         verbose_name=_("Resource"),
         attrs={"td": {"class": "text-break small"}},
     )
-    change = tables.Column(empty_values=(), orderable=False, verbose_name=_("Before → after"))
+    change = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name=_("Before → after"),
+        attrs={"td": {"class": "text-break"}},  # a value may be long and without a space
+    )
 
     counted = False  # the log only grows: pages without a count of every record
 

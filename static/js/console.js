@@ -36,6 +36,52 @@
     initTooltips(document);
   });
 
+  // Row buttons (port mappings, tags, whitelist accounts) post _action=add_<rows> or
+  // remove_<rows>-<n> and htmx re-renders the section they are in: the button pressed is gone,
+  // and focus would fall to <body>. Afterwards focus goes where the keyboard user carries on:
+  // after 添加, to the first field of the new (last) row; after 删除, to the previous row's
+  // delete button (the new first row's if the first was removed), else to the add button.
+  var rowAction = null;
+
+  function rowControls(rows) {
+    return document.querySelectorAll('button[name="_action"][value^="remove_' + rows + '-"]');
+  }
+
+  function focusAfterRowAction(action) {
+    var deletes = rowControls(action.rows);
+    var addButton = document.querySelector('button[name="_action"][value="add_' + action.rows + '"]');
+    var target = null;
+    if (action.index < 0) {
+      var last = deletes.length ? deletes[deletes.length - 1].closest("tr") : null;
+      if (!last && addButton) {
+        var rows = addButton.closest("fieldset, form").querySelectorAll("tbody tr");
+        last = rows.length ? rows[rows.length - 1] : null;
+      }
+      target = last && last.querySelector(
+        "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
+      );
+    } else if (deletes.length) {
+      target = deletes[Math.min(Math.max(action.index - 1, 0), deletes.length - 1)];
+    }
+    target = target || addButton;
+    if (target) target.focus();
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var value = elt && elt.name === "_action" ? elt.value || "" : "";
+    var match = /^(add|remove)_([\w-]+?)(?:-(\d+))?$/.exec(value);
+    rowAction = match && (match[1] === "add") === (match[3] === undefined)
+      ? { rows: match[2], index: match[3] === undefined ? -1 : parseInt(match[3], 10) }
+      : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!rowAction) return;
+    var action = rowAction;
+    rowAction = null;
+    focusAfterRowAction(action);
+  });
+
   // Below lg the sidebar is an offcanvas: Bootstrap gives it role=dialog while open, which
   // needs a name; a plain div must not carry one otherwise (ARIA prohibits it).
   document.addEventListener("show.bs.offcanvas", function (event) {
