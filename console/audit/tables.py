@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.ui.tables import BaseTable, DateTimeColumn, cell_html
 
+from .log import SYSTEM
 from .models import AuditRecord
 
 # Keys of before/after that are no model field: what the log calls them.
@@ -21,6 +22,12 @@ KEY_LABELS = {
     "tags": _("Tags"),
     "error": _("Reason"),
     "answer": _("Answer"),
+    "backend": _("Backend"),
+    "ports": _("Port mappings"),
+    "used": _("Used"),
+    "url": _("callback URL"),  # a subscription's, logged on its service
+    "emails": _("email addresses"),
+    "events": _("Events"),
 }
 
 
@@ -42,13 +49,32 @@ def key_label(field, key: str) -> str:
     """The field's verbose name, in the user's language; the raw key only for unknown keys."""
     if getattr(field, "verbose_name", None):
         return capfirst(field.verbose_name)
-    return str(KEY_LABELS.get(key, key))
+    return capfirst(str(KEY_LABELS.get(key, key)))
+
+
+def port_rows(value) -> str | None:
+    """[["TCP", 80, 8080], ...] (protocol, 服务端口, 终端端口) -> "TCP 8080→80, ...": port
+    mappings as the manual writes them ("终端端口 → 服务端口"), unspaced so that they read apart
+    from the log's own " → " between before and after; None for any other value."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(row, list) and len(row) == 3 and row[0] in ("TCP", "UDP") for row in value
+        )
+    ):
+        return ", ".join(
+            f"{protocol} {terminal}→{service}" for protocol, service, terminal in value
+        )
+    return None
 
 
 def shown(field, value) -> str:
     """A before/after value as the pages say it: a choice's label, 是/否, lists joined."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if (ports := port_rows(value)) is not None:
+        return ports
     if getattr(field, "flatchoices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool) or isinstance(field, models.BooleanField):
@@ -116,6 +142,8 @@ class AuditTable(BaseTable):
         empty_text = _("No activity matches.")
 
     def render_actor_name(self, record):
+        if record.actor_id is None and record.actor_name == SYSTEM:  # background work
+            return gettext("System")
         if record.by_operator:  # a platform operator in a tenant's account (issue 9, defect 10)
             return cell_html(
                 "{}<br><span class='badge text-bg-warning'>{}</span>",
@@ -129,10 +157,12 @@ class AuditTable(BaseTable):
         return cell_html('<span data-action="{}">{}</span>', record.action, record.action_label)
 
     def render_resource(self, record):
+        model = resource_model(record.resource_type)  # 终端节点服务, not endpointservice
+        kind = capfirst(model._meta.verbose_name) if model else record.resource_type
         return cell_html(
             "{}<br><span class='text-body-secondary'>{} {}</span>",
             record.resource_name,
-            record.resource_type,
+            kind,
             record.resource_id,
         )
 
