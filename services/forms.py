@@ -105,10 +105,11 @@ class ServiceForm(BackendFieldsMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         required=False,
-        max_length=16,
         help_text=_("Optional. At most 16 characters: letters, digits, '_' and '-'."),
+        # The length is the name rule's too: no second, Django-worded message beside it; the
+        # browser still stops at 16 characters.
         validators=[validate_service_name],
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 16}),
     )
     vpc = VPCChoiceField(label=_("VPC"), queryset=VPC.objects.none(), empty_label=_("Choose a VPC"))
     approval_enabled = forms.BooleanField(

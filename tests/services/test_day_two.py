@@ -518,3 +518,21 @@ def test_toa_is_accepted_on_the_simulated_data_plane(web, settings):
     ops.update_service(user("a-admin"), web.pk, tcp_proxy="toa_open")
     web.refresh_from_db()
     assert web.tcp_proxy == "toa_open"
+
+
+@pytest.mark.parametrize("name", ["x" * 40, "no spaces"])
+def test_a_bad_name_gets_one_message_at_its_field(login, web, name):
+    """The name rule says the length too: not a second, Django-worded message beside it
+    (walkthrough, 2026-11-29); the browser's own limit stays on the input."""
+    page = login("a-admin").post(reverse("services:edit", args=[web.pk]), edit_data(web, name=name))
+    assert page.context["form"].errors["name"] == [
+        "长度不超过 16 个字符，允许输入大小写字母、数字、下划线、中划线。"
+    ]
+    assert 'maxlength="16"' in page.content.decode()
+    web.refresh_from_db()
+    assert web.name == "web"
+    page = login("a-admin").post(
+        reverse("services:edit", args=[web.pk]), edit_data(web, name="shop")
+    )
+    web.refresh_from_db()
+    assert web.name == "shop"
