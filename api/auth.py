@@ -14,6 +14,7 @@ from cryptography.fernet import InvalidToken
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from console.tenancy.models import AccessKey
 
@@ -77,34 +78,39 @@ def authenticate(request: HttpRequest) -> AccessKey:
     match = AUTH_RE.match(request.headers.get("Authorization", ""))
     if match is None:
         raise _fail(
-            "Sign the request with an access key: Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=..."
+            _(
+                "Sign the request with an access key: Authorization: SDK-HMAC-SHA256 "
+                "Access=..., SignedHeaders=..., Signature=..."
+            )
         )
     date = request.headers.get("X-Sdk-Date", "")
     try:
         signed_at = datetime.strptime(date, DATE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
-        raise _fail("X-Sdk-Date is missing or not in the form 20261127T120000Z.") from None
+        raise _fail(_("X-Sdk-Date is missing or not in the form 20261127T120000Z.")) from None
     if abs(timezone.now() - signed_at) > MAX_SKEW:
         raise _fail(
             "The request's X-Sdk-Date is more than 15 minutes away from the server's clock."
         )
     signed_headers = match["headers"].lower().split(";")
     if "x-sdk-date" not in signed_headers or "host" not in signed_headers:
-        raise _fail("SignedHeaders must include host and x-sdk-date.")
+        raise _fail(_("SignedHeaders must include host and x-sdk-date."))
     if request.headers.get("X-Sdk-Content-Sha256"):
-        raise _fail("Unsigned payloads are not accepted: sign the body.")
+        raise _fail(_("Unsigned payloads are not accepted: sign the body."))
     key = (
         AccessKey.objects.select_related("user__account").filter(access_key_id=match["ak"]).first()
     )
     if key is None:
-        raise _fail("The access key does not exist.")
+        raise _fail(_("The access key does not exist."))
     if not key.is_active or not key.user.is_active:
         raise _fail("The access key is disabled.")
     try:
         secret = key.secret
     except InvalidToken:  # SECRET_KEY rotated without ACCESS_KEY_ENCRYPTION_KEY: say so, in the log
         log.error("Access key %s cannot be decrypted: was SECRET_KEY changed?", key.access_key_id)
-        raise _fail("The access key cannot be used; create a new one on My credentials.") from None
+        raise _fail(
+            _("The access key cannot be used; create a new one on My credentials.")
+        ) from None
     expected = hmac.new(
         secret.encode(), string_to_sign(request, signed_headers, date).encode(), hashlib.sha256
     )

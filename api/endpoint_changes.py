@@ -68,7 +68,7 @@ class PolicyView(EndpointChangeMixin, ApiView):
         data = json_body(request, "UpdateEndpointPolicy")
         self.check_endpoint(request, endpoint_id)
         if "policy_statement" not in data:
-            raise ApiError(400, INVALID, "policy_statement is required.")
+            raise ApiError(400, INVALID, _("policy_statement is required."))
         endpoint_ops.set_endpoint_policy(request.user, endpoint_id, data["policy_statement"])
         return JsonResponse(self.reloaded(request, endpoint_id))
 
@@ -86,7 +86,7 @@ class UpgradeView(EndpointChangeMixin, ApiView):
     def post(self, request: HttpRequest, endpoint_id: str):
         data = json_body(request, "UpgradeEndpoint")
         if data.get("action", "start") != "start":
-            raise ApiError(400, INVALID, "action must be start.")
+            raise ApiError(400, INVALID, _("action must be start."))
         self.check_endpoint(request, endpoint_id)
         endpoint = get_object_for(
             request.user, Endpoint.objects.filter(project=self.project), CHANGE, pk=endpoint_id

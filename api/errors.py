@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 
@@ -35,7 +36,7 @@ API_PATH = re.compile(r"^/v\d+(/|$)")
 def server_error(request, *args, **kwargs):
     """handler500: JSON under the API's version prefixes (/v1, /v2, ...), Django's page elsewhere."""
     if API_PATH.match(request.path):
-        return error_response(500, "VPCEP.0500", "Internal error; it has been logged.")
+        return error_response(500, "VPCEP.0500", _("Internal error; it has been logged."))
     return defaults.server_error(request, *args, **kwargs)
 
 
@@ -43,5 +44,5 @@ def bad_request(request, exception, *args, **kwargs):
     """handler400, for what Django refuses before any view runs (a Host header not in
     ALLOWED_HOSTS): JSON under the API's prefixes too, never an HTML page to an SDK."""
     if API_PATH.match(request.path):
-        return error_response(400, INVALID, "The request is malformed (for example its Host).")
+        return error_response(400, INVALID, _("The request is malformed (for example its Host)."))
     return defaults.bad_request(request, exception, *args, **kwargs)

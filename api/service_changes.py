@@ -64,7 +64,7 @@ class ServiceNameView(ApiView):
     def put(self, request: HttpRequest, service_id: str):
         data = json_body(request, "UpdateServiceName")
         if "endpoint_service_name" not in data:
-            raise ApiError(400, INVALID, "endpoint_service_name is required.")
+            raise ApiError(400, INVALID, _("endpoint_service_name is required."))
         own_service(request, self.project, service_id)
         try:
             service = service_ops.rename_service(
@@ -86,14 +86,19 @@ class ConnectionsDescriptionView(ApiView):
         data = json_body(request, "ConnectionsDescription")
         entries = data.get("connections", [])
         if not entries or not all(is_uuid(e.get("id")) for e in entries):
-            raise ApiError(400, INVALID, "connections must be a list of {id, description}.")
+            raise ApiError(400, INVALID, _("connections must be a list of {id, description}."))
         seen = set()
         for row, entry in enumerate(entries):
             if "description" not in entry:  # left out, it used to wipe the note
-                raise ApiError(400, INVALID, f"connections[{row}].description is required.")
+                raise ApiError(
+                    400, INVALID, _("connections[%(row)d].description is required.") % {"row": row}
+                )
             if str(uuid.UUID(entry["id"])) in seen:
                 raise ApiError(
-                    400, INVALID, f"connections[{row}].id: the same connection is listed twice."
+                    400,
+                    INVALID,
+                    _("connections[%(row)d].id: the same connection is listed twice.")
+                    % {"row": row},
                 )
             seen.add(str(uuid.UUID(entry["id"])))
         service = _decidable_service(request, self.project, service_id)
@@ -112,7 +117,7 @@ class PermissionDescriptionView(ApiView):
     def put(self, request: HttpRequest, service_id: str, permission_id: str):
         data = json_body(request, "PermissionDescription")
         if "description" not in data.get("permission", {}):
-            raise ApiError(400, INVALID, "permission.description is required.")
+            raise ApiError(400, INVALID, _("permission.description is required."))
         service = own_service(request, self.project, service_id)
         record = service_ops.update_permission_description(
             request.user, service.pk, permission_id, data["permission"]["description"]

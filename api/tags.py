@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from console.tags.filters import has_tag
 from console.tags.operations import batch_tags
@@ -45,22 +46,27 @@ def _tag_entries(data: dict, field: str) -> list[tuple[str, list[str]]]:
     """[{key, values}] -> [(key, values)], the provider's rules checked, errors naming the entry."""
     entries = data.get(field, [])
     if len(entries) > MAX_KEYS:
-        raise _invalid(field, f"at most {MAX_KEYS} keys.")
+        raise _invalid(field, _("at most %(max)s keys.") % {"max": MAX_KEYS})
     parsed, keys = [], set()
     for row, entry in enumerate(entries):
         name = f"{field}[{row}]"
         if "key" not in entry or "values" not in entry:
-            raise _invalid(name, "key and values are required (values may be []).")
+            raise _invalid(name, _("key and values are required (values may be [])."))
         key = entry["key"].strip()
         values = [value.strip() for value in entry["values"]]
         if not key or len(key) > KEY_LENGTH:
-            raise _invalid(f"{name}.key", f"1 to {KEY_LENGTH} characters.")
+            raise _invalid(f"{name}.key", _("1 to %(max)s characters.") % {"max": KEY_LENGTH})
         if key in keys:
-            raise _invalid(f"{name}.key", f"the key {key} is given twice.")
+            raise _invalid(f"{name}.key", _("the key %(key)s is given twice.") % {"key": key})
         if len(values) > MAX_VALUES or len(set(values)) != len(values):
-            raise _invalid(f"{name}.values", f"at most {MAX_VALUES} values, none twice.")
+            raise _invalid(
+                f"{name}.values", _("at most %(max)s values, none twice.") % {"max": MAX_VALUES}
+            )
         if any(len(value) > VALUE_LENGTH for value in values):
-            raise _invalid(f"{name}.values", f"a value is at most {VALUE_LENGTH} characters.")
+            raise _invalid(
+                f"{name}.values",
+                _("a value is at most %(max)s characters.") % {"max": VALUE_LENGTH},
+            )
         keys.add(key)
         parsed.append((key, values))
     return parsed
@@ -91,9 +97,11 @@ def match_condition(data: dict, resource_type: str) -> models.Q:
     for row, match in enumerate(data.get("matches", [])):
         key, value = match.get("key"), match.get("value", "")
         if key not in ("resource_name", "resource_id") or key in keys:
-            raise _invalid(f"matches[{row}].key", "resource_name or resource_id, each once.")
+            raise _invalid(f"matches[{row}].key", _("resource_name or resource_id, each once."))
         if len(value) > VALUE_LENGTH:
-            raise _invalid(f"matches[{row}].value", f"at most {VALUE_LENGTH} characters.")
+            raise _invalid(
+                f"matches[{row}].value", _("at most %(max)s characters.") % {"max": VALUE_LENGTH}
+            )
         keys.add(key)
         if key == "resource_name" and resource_type == "endpoint_service" and value:
             condition &= models.Q(service_name__icontains=value)
@@ -107,7 +115,10 @@ def _number(data: dict, name: str, default: int, low: int, high: int) -> int:
     if raw in (None, ""):
         return default
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and low <= int(raw) <= high):
-        raise _invalid(name, f"a whole number from {low} to {high}, as a string.")
+        raise _invalid(
+            name,
+            _("a whole number from %(low)s to %(high)s, as a string.") % {"low": low, "high": high},
+        )
     return int(raw)
 
 
@@ -119,7 +130,7 @@ class ResourceInstancesView(ApiView):
         data = json_body(request, "ResourceInstancesQuery")
         action = data.get("action")
         if action not in ("filter", "count"):
-            raise _invalid("action", "filter or count.")
+            raise _invalid("action", _("filter or count."))
         model = MODELS[resource_type]
         queryset = project_resources(request, self.project, resource_type).filter(
             tag_condition(model, data), match_condition(data, resource_type)
@@ -172,7 +183,7 @@ class ResourceTagsActionView(ApiView):
         if not is_uuid(resource_id):
             raise Http404
         if "tags" not in data or (data.get("action") == "create" and not data["tags"]):
-            raise ApiError(400, INVALID, "tags: give at least one {key, value}.")
+            raise ApiError(400, INVALID, _("tags: give at least one {key, value}."))
         queryset = MODELS[resource_type].objects.filter(project=self.project)
         batch_tags(request.user, queryset, resource_id, data.get("action"), tag_pairs(data))
         return HttpResponse(status=204)

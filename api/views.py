@@ -74,26 +74,28 @@ class ApiView(View):
         except ApiError as exc:
             return exc.response()
         except RequestDataTooBig:
-            return error_response(413, INVALID, "The request body is too large.")
+            return error_response(413, INVALID, _("The request body is too large."))
         except TooManyFieldsSent:
-            return error_response(400, INVALID, "Too many query parameters (at most 1000).")
+            return error_response(400, INVALID, _("Too many query parameters (at most 1000)."))
         except SuspiciousOperation as exc:  # a 400, never a 500; logged as Django would
             logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
-            return error_response(400, INVALID, "The request is malformed.")
+            return error_response(400, INVALID, _("The request is malformed."))
         except TransitionError as exc:
             return error_response(409, CONFLICT, "; ".join(_messages(exc)))
         except ValidationError as exc:
             return error_response(400, INVALID, "; ".join(_messages(exc)))
         except PermissionDenied as exc:
-            return error_response(403, FORBIDDEN, str(exc) or "Your role does not allow this.")
+            return error_response(403, FORBIDDEN, str(exc) or _("Your role does not allow this."))
         except Http404:
-            return error_response(404, NOT_FOUND, "No such resource in this project.")
+            return error_response(404, NOT_FOUND, _("No such resource in this project."))
         except Exception:  # the contract: JSON whatever happens, and the details in the log
             log.exception("API error")
-            return error_response(500, "VPCEP.0500", "Internal error; it has been logged.")
+            return error_response(500, "VPCEP.0500", _("Internal error; it has been logged."))
 
     def http_method_not_allowed(self, request, *args, **kwargs):
-        return error_response(405, INVALID, f"{request.method} is not allowed here.")
+        return error_response(
+            405, INVALID, _("%(method)s is not allowed here.") % {"method": request.method}
+        )
 
     def options(self, request, *args, **kwargs):
         """The methods in Allow, and a JSON body like every other answer."""
@@ -113,7 +115,7 @@ class ApiView(View):
             raise ApiError(
                 403,
                 FORBIDDEN,
-                "The project in the path is not one of the access key owner's projects.",
+                _("The project in the path is not one of the access key owner's projects."),
             )
         return project
 
@@ -156,12 +158,27 @@ def _messages(exc: ValidationError) -> list[str]:
 NUMBER = re.compile(r"[0-9]{1,10}")
 
 
+def _whole_number(field: str, low: int, high: int) -> str:
+    return _("%(field)s must be a whole number from %(low)s to %(high)s.") % {
+        "field": field,
+        "low": low,
+        "high": high,
+    }
+
+
+def _one_of(field: str, choices) -> str:
+    return _("%(field)s must be one of %(choices)s.") % {
+        "field": field,
+        "choices": ", ".join(choices),
+    }
+
+
 def int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
     raw = request.GET.get(name)
     if raw in (None, ""):
         return default
     if not NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
-        raise ApiError(400, INVALID, f"{name} must be a whole number from {low} to {high}.")
+        raise ApiError(400, INVALID, _whole_number(name, low, high))
     return int(raw)
 
 
@@ -170,7 +187,7 @@ def sort_key(request: HttpRequest, allowed: tuple[str, ...] = ("created_at", "up
     value = request.GET.get("sort_key") or "created_at"
     value = {"create_at": "created_at", "update_at": "updated_at"}.get(value, value)
     if value not in allowed:
-        raise ApiError(400, INVALID, f"sort_key must be one of {', '.join(allowed)}.")
+        raise ApiError(400, INVALID, _one_of("sort_key", allowed))
     return value
 
 
@@ -189,7 +206,7 @@ def paged(
 def choice_param(request: HttpRequest, name: str, choices: tuple[str, ...], default: str) -> str:
     value = request.GET.get(name) or default
     if value not in choices:
-        raise ApiError(400, INVALID, f"{name} must be one of {', '.join(choices)}.")
+        raise ApiError(400, INVALID, _one_of(name, choices))
     return value
 
 
@@ -221,7 +238,7 @@ class QuotasView(ApiView):
     def get(self, request: HttpRequest):
         wanted = request.GET.get("type")
         if wanted and wanted not in DEFAULT_LIMITS:
-            raise ApiError(400, INVALID, f"type must be one of {', '.join(DEFAULT_LIMITS)}.")
+            raise ApiError(400, INVALID, _one_of("type", DEFAULT_LIMITS))
         rows = [r for r in usage_rows([self.project]) if not wanted or r["resource"] == wanted]
         resources = [{"type": r["resource"], "used": r["used"], "quota": r["limit"]} for r in rows]
         return JsonResponse({"quotas": {"resources": resources}})
@@ -235,11 +252,11 @@ def json_body(request: HttpRequest, schema: str) -> dict:
     try:
         data = json.loads(request.body or b"{}", parse_constant=refuse_json_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(400, INVALID, "The request body is not JSON.") from None
+        raise ApiError(400, INVALID, _("The request body is not JSON.")) from None
     if not isinstance(data, dict):
-        raise ApiError(400, INVALID, "The request body must be a JSON object.")
+        raise ApiError(400, INVALID, _("The request body must be a JSON object."))
     if b"\\u0000" in request.body or b"\x00" in request.body:  # PostgreSQL text cannot hold NUL
-        raise ApiError(400, INVALID, "NUL characters are not accepted.")
+        raise ApiError(400, INVALID, _("NUL characters are not accepted."))
     bodies.check_text(request.body, data)
     bodies.check(data, schema)
     return data
@@ -257,7 +274,7 @@ def tag_pairs(data: dict) -> list[tuple[str, str]]:
 
 def _port_number(value: int | float | None, field: str) -> int:
     if value is None:  # the type is checked already; 1.0 is an integer too
-        raise ApiError(400, INVALID, f"{field} must be a whole number from 1 to 65535.")
+        raise ApiError(400, INVALID, _whole_number(field, 1, 65535))
     return int(value)
 
 
@@ -297,11 +314,16 @@ class ServiceCreateMixin:
             raise ApiError(
                 400,
                 INVALID,
-                "service_type: only interface services can be created; gateway services are the platform's.",
+                _(
+                    "service_type: only interface services can be created; gateway services "
+                    "are the platform's."
+                ),
             )
         server_type = data.get("server_type")
         if server_type not in BackendType.values:
-            raise ApiError(400, INVALID, "server_type must be LB (load balancer) or VM (server).")
+            raise ApiError(
+                400, INVALID, _("server_type must be LB (load balancer) or VM (server).")
+            )
         service = service_ops.create_service(
             request.user,
             self.project,
@@ -363,9 +385,7 @@ class ServicesView(ServiceCreateMixin, ApiView):
             queryset = queryset.filter(pk=service_id) if is_uuid(service_id) else queryset.none()
         if status := request.GET.get("status"):
             if status not in ServiceStatus.values:
-                raise ApiError(
-                    400, INVALID, f"status must be one of {', '.join(ServiceStatus.values)}."
-                )
+                raise ApiError(400, INVALID, _one_of("status", ServiceStatus.values))
             queryset = queryset.filter(status=status)
         total, page = paged(request, queryset)
         return JsonResponse({"endpoint_services": _serialized_services(page), "total_count": total})
@@ -408,7 +428,7 @@ class DescribeServiceView(ApiView):
         name = request.GET.get("endpoint_service_name", "")
         service_id = request.GET.get("id", "")
         if not name and not service_id:
-            raise ApiError(400, INVALID, "Give endpoint_service_name or id.")
+            raise ApiError(400, INVALID, _("Give endpoint_service_name or id."))
         if name:
             found = find_service(request.user, self.project, name)
         else:
@@ -418,7 +438,7 @@ class DescribeServiceView(ApiView):
                 else None
             )
         if found is None:
-            raise ApiError(404, NOT_FOUND, "Endpoint service not found.")
+            raise ApiError(404, NOT_FOUND, _("Endpoint service not found."))
         return JsonResponse(serializers.described_service(found))
 
 
@@ -470,10 +490,10 @@ class ConnectionsActionView(ApiView):
         data = json_body(request, "ConnectionsAction")
         decision = {"receive": "accept", "reject": "reject"}.get(data.get("action"))
         if decision is None:
-            raise ApiError(400, INVALID, "action must be receive or reject.")
+            raise ApiError(400, INVALID, _("action must be receive or reject."))
         ids = [i for i in data.get("endpoints", []) if is_uuid(i)]
         if len(ids) != len(data.get("endpoints", [])):
-            raise ApiError(400, INVALID, "endpoints must be a list of endpoint IDs.")
+            raise ApiError(400, INVALID, _("endpoints must be a list of endpoint IDs."))
         service = _decidable_service(request, self.project, service_id)
         service_ops.decide_connections(
             request.user, service.pk, ids, decision, data.get("comment", "")
@@ -525,20 +545,27 @@ class PermissionsActionView(PermissionsView):
                 raise ApiError(
                     400,
                     INVALID,
-                    f"permissions: at most {service_ops.MAX_PRINCIPALS} in one operation; "
-                    f"{len(principals)} were sent.",
+                    _("permissions: at most %(max)d in one operation; %(count)d were sent.")
+                    % {"max": service_ops.MAX_PRINCIPALS, "count": len(principals)},
                 )
             if twice := next((p for n, p in enumerate(principals) if p in principals[:n]), None):
-                raise ApiError(400, INVALID, f"permissions: {twice} is listed twice.")
+                raise ApiError(
+                    400,
+                    INVALID,
+                    _("permissions: %(principal)s is listed twice.") % {"principal": twice},
+                )
             ids = dict(service.permissions.values_list("principal", "pk"))
             unknown = [p for p in principals if p not in ids]
             if unknown:
                 raise ApiError(
-                    400, INVALID, f"permissions: {', '.join(unknown)} is not on the whitelist."
+                    400,
+                    INVALID,
+                    _("permissions: %(principals)s is not on the whitelist.")
+                    % {"principals": ", ".join(unknown)},
                 )
             service_ops.remove_permissions(request.user, service.pk, [ids[p] for p in principals])
         else:
-            raise ApiError(400, INVALID, "action must be add or remove.")
+            raise ApiError(400, INVALID, _("action must be add or remove."))
         return JsonResponse({"permissions": principals, "permission_type": "domainId"})
 
 
@@ -562,7 +589,7 @@ class PermissionsBatchDeleteView(PermissionsActionView):
         entries = data.get("permissions", [])
         ids = parse_ids([e.get("id", "") for e in entries])
         if len(ids) != len(entries) or not ids:
-            raise ApiError(400, INVALID, "permissions must be a list of {id} objects.")
+            raise ApiError(400, INVALID, _("permissions must be a list of {id} objects."))
         service = self.visible(request, service_id)
         service_ops.remove_permissions(request.user, service.pk, ids)
         return JsonResponse({})

@@ -96,7 +96,7 @@ def test_more_than_a_thousand_query_parameters_is_a_400_not_a_500(world, client)
         query_params=query,
     )
     Signer(SimpleNamespace(ak=key.access_key_id, sk=secret)).sign(request)
-    response = client.get(request.uri, headers=request.header_params)
+    response = client.get(request.uri, headers={**request.header_params, "Accept-Language": "en"})
     assert response.status_code == 400, response.content
     assert error(response) == "Too many query parameters (at most 1000)."
 
@@ -137,11 +137,11 @@ def test_a_connection_note_left_out_or_listed_twice_is_refused(api, world):  # n
     world.pending.save(update_fields=["connection_description"])
     suffix = f"vpc-endpoint-services/{world.web.pk}/connections/description"
     pending = str(world.pending.pk)
-    response = api("a-admin", "PUT", suffix, {"connections": [{"id": pending}]})
+    response = api("a-admin", "PUT", suffix, {"connections": [{"id": pending}]}, language="en")
     assert response.status_code == 400
     assert error(response) == "connections[0].description is required."
     twice = [{"id": pending, "description": "a"}, {"id": pending.upper(), "description": "b"}]
-    response = api("a-admin", "PUT", suffix, {"connections": twice})
+    response = api("a-admin", "PUT", suffix, {"connections": twice}, language="en")
     assert response.status_code == 400
     assert error(response) == "connections[1].id: the same connection is listed twice."
     world.pending.refresh_from_db()
@@ -199,11 +199,15 @@ def test_whitelist_removal_is_capped_and_refuses_a_principal_twice(api, world): 
     listed = world.whitelisted.principal
     before = state(world)
     body = {"action": "remove", "permissions": [listed, listed]}
-    response = api("a-admin", "POST", suffix, body)
+    response = api("a-admin", "POST", suffix, body, language="en")
     assert response.status_code == 400
     assert error(response) == f"permissions: {listed} is listed twice."
+    in_chinese = api("a-admin", "POST", suffix, body)  # the default language
+    assert error(in_chinese) == f"permissions：{listed} 列出了两次。"
     many = [f"iam:domain::{n:032x}" for n in range(51)]
-    response = api("a-admin", "POST", suffix, {"action": "remove", "permissions": many})
+    response = api(
+        "a-admin", "POST", suffix, {"action": "remove", "permissions": many}, language="en"
+    )
     assert response.status_code == 400
     assert error(response) == "permissions: at most 50 in one operation; 51 were sent."
     assert state(world) == before
@@ -214,7 +218,9 @@ def test_whitelist_removal_is_capped_and_refuses_a_principal_twice(api, world): 
 @pytest.mark.parametrize("body", [{"action": "create"}, {"action": "create", "tags": []}])
 def test_a_tag_batch_without_tags_is_refused(api, world, body):  # noqa: F811
     before = list(world.web.tags.values_list("key", "value"))
-    response = api("a-admin", "POST", f"endpoint_service/{world.web.pk}/tags/action", body)
+    response = api(
+        "a-admin", "POST", f"endpoint_service/{world.web.pk}/tags/action", body, language="en"
+    )
     assert response.status_code == 400
     assert error(response) == "tags: give at least one {key, value}."
     assert list(world.web.tags.values_list("key", "value")) == before
