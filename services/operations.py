@@ -678,6 +678,15 @@ def parse_principals(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
+def refuse_cloud_whitelist(service: EndpointService) -> None:
+    """A cloud service's whitelist is the platform's (anyone may connect to a cloud service,
+    whatever it lists): changing it would change nothing, so it is refused as 修改 is."""
+    if service.is_system:
+        raise ValidationError(
+            _("Cloud services are provided by the platform and cannot be changed.")
+        )
+
+
 def add_permissions(
     user,
     service_id,
@@ -695,6 +704,7 @@ def add_permissions(
         descriptions = [descriptions] * len(principals)
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
+        refuse_cloud_whitelist(service)
         own = service.project.account.principal
         existing = set(service.permissions.values_list("principal", flat=True))
         texts, described = [], {}
@@ -770,6 +780,7 @@ def remove_permissions(
     ids = set(parse_ids([str(i) for i in permission_ids]))
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
+        refuse_cloud_whitelist(service)
         existing = dict(service.permissions.values_list("pk", "principal"))
         if not ids:
             raise ValidationError(_("Tick at least one whitelist record."))
@@ -822,6 +833,7 @@ def update_permission_description(user, service_id, permission_id, description) 
     """A whitelist record's description (update_endpoint_service_permission_desc)."""
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE)
+        refuse_cloud_whitelist(service)
         pk = parse_ids([str(permission_id)])
         record_ = service.permissions.filter(pk=pk[0]).first() if pk else None
         if record_ is None:

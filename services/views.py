@@ -330,7 +330,7 @@ class ServicePermissionsView(ServiceView):
     tab = "permissions"
 
     def get_tab_context(self) -> dict:
-        can_approve = self.can(APPROVE)
+        can_approve = self.can(APPROVE) and not self.object.is_system  # the platform's list
         table = PermissionTable(
             self.object.permissions.all(),
             request=self.request,
@@ -346,6 +346,7 @@ class ServicePermissionsView(ServiceView):
             "rows_left": MAX_PRINCIPALS - rows.total_form_count(),
             "sections": getattr(self, "sections", {}),
             "adding": bool(getattr(self, "form", None)),
+            "can_edit_whitelist": can_approve,
         }
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:

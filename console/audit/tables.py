@@ -49,7 +49,7 @@ def key_label(field, key: str) -> str:
     """The field's verbose name, in the user's language; the raw key only for unknown keys."""
     if getattr(field, "verbose_name", None):
         return capfirst(field.verbose_name)
-    return capfirst(str(KEY_LABELS.get(key, key)))
+    return capfirst(str(KEY_LABELS[key])) if key in KEY_LABELS else key
 
 
 def port_rows(value) -> str | None:
