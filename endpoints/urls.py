@@ -31,7 +31,9 @@ urlpatterns = [
     path("<uuid:pk>/history/", views.EndpointHistoryView.as_view(), name="history"),
     path(
         "<uuid:pk>/tags/edit/",
-        TagEditView.as_view(model=Endpoint, success_url_name="endpoints:tags"),
+        TagEditView.as_view(
+            model=Endpoint, success_url_name="endpoints:tags", tab_view=views.EndpointTagsView
+        ),
         name="tag_edit",
     ),
     path("<uuid:pk>/delete/", views.EndpointDeleteView.as_view(), name="delete"),

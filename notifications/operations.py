@@ -62,6 +62,17 @@ def clean_subscription(url: str, emails: list[str], events: list[str]) -> dict:
     return {"url": url, "emails": emails, "events": kinds}
 
 
+def same_subscription(subscription: Subscription, data: dict) -> bool:
+    """Whether a subscription already sends these events to these channels: the same callback
+    URL, the same email addresses (in any order, any case) and the same events. Another set of
+    events to the same channels is a subscription of its own."""
+    return (
+        subscription.url == data["url"]
+        and {e.lower() for e in subscription.emails} == {e.lower() for e in data["emails"]}
+        and set(subscription.events) == set(data["events"])
+    )
+
+
 def create_subscription(
     user,
     *,
@@ -85,7 +96,18 @@ def create_subscription(
             )
             side = {"endpoint": owner}
         data = clean_subscription(url, list(emails), list(events))
-        if Subscription.objects.filter(**side).count() >= MAX_SUBSCRIPTIONS:
+        existing = list(Subscription.objects.filter(**side))
+        if any(same_subscription(s, data) for s in existing):
+            # At the channel typed: the URL when there is one, else the email addresses.
+            raise ValidationError(
+                {
+                    "url" if data["url"] else "emails": _(
+                        "This subscription exists already: the same callback URL, email "
+                        "addresses and events."
+                    )
+                }
+            )
+        if len(existing) >= MAX_SUBSCRIPTIONS:
             raise ValidationError(
                 _("At most %(limit)d subscriptions; delete one to add another.")
                 % {"limit": MAX_SUBSCRIPTIONS}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from console.tenancy.querysets import APPROVE, CHANGE, VIEW
+from console.tenancy.secrets import decrypt
 from console.ui.forms import apply_errors
 from console.ui.urls import safe_next
 from console.ui.views import ConfirmView, OperationView
@@ -20,6 +21,9 @@ from .forms import SubscriptionForm
 from .models import Delivery, Subscription
 
 RECENT_DELIVERIES = 20
+# The subscription just added, kept in the session for the one page that shows its signing
+# secret: the POST redirects (post/redirect/get), so a reload adds nothing and hides it.
+NEW_SUBSCRIPTION = "new_subscription"
 
 
 class NotificationsTabMixin:
@@ -60,13 +64,29 @@ class NotificationsTabMixin:
             "max_subscriptions": operations.MAX_SUBSCRIPTIONS,
         }
 
+    def get(self, request: HttpRequest, pk) -> HttpResponse:
+        new_pk = request.session.pop(NEW_SUBSCRIPTION, None)
+        self.new_subscription = (
+            Subscription.objects.restrict(request.user, CHANGE)
+            .filter(pk=new_pk, **{self.side: self.object})
+            .first()
+            if new_pk is not None
+            else None
+        )
+        if self.new_subscription is None:
+            return super().get(request, pk)
+        self.new_secret = decrypt(self.new_subscription.secret_encrypted)
+        response = super().get(request, pk)
+        response["Cache-Control"] = "no-store"  # the secret is on this page, only this once
+        return response
+
     def post(self, request: HttpRequest, pk) -> HttpResponse:
         if not self.can(CHANGE):
             raise PermissionDenied
         self.form = SubscriptionForm(request.POST)
         if self.form.is_valid():
             try:
-                self.new_subscription, self.new_secret = operations.create_subscription(
+                subscription, _secret = operations.create_subscription(
                     request.user,
                     **{f"{self.side}_id": self.object.pk},
                     url=self.form.cleaned_data["url"],
@@ -76,11 +96,9 @@ class NotificationsTabMixin:
             except ValidationError as exc:
                 apply_errors(exc, self.form, {})
             else:
-                self.form = SubscriptionForm()
+                request.session[NEW_SUBSCRIPTION] = subscription.pk  # not the secret itself
                 messages.success(request, _("Subscription added."))
-                response = self.render(status=201)
-                response["Cache-Control"] = "no-store"  # the secret is on this page, only now
-                return response
+                return HttpResponseRedirect(reverse(self.tab_url_name, args=[self.object.pk]))
         return self.render(status=422)
 
 

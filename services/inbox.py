@@ -33,7 +33,7 @@ from endpoints.models import Endpoint, EndpointStatus
 from . import operations as ops
 from .models import EndpointService
 from .tables import endpoint_select_column
-from .views import decided_ids, decided_message
+from .views import decided_ids, decided_message, keep_refused_decision, refused_decision
 
 SELECT = {"class": "form-select"}
 
@@ -178,6 +178,17 @@ class InboxView(ApproversOnlyMixin, ObjectListView):
     template_name = "services/inbox.html"
     title = _("Pending connections")
 
+    @cached_property
+    def decision(self) -> dict:
+        """A refused 接受 / 拒绝's comment, its errors and ticks, shown again once."""
+        return refused_decision(self.request)
+
+    def get_extra_context(self) -> dict:
+        return {"decision": self.decision}
+
+    def get_table_kwargs(self) -> dict:
+        return {"ticked": self.decision.get("ticked", ())}
+
     def get_queryset(self):
         # Only the columns the table shows: a row read whole was five models' every column,
         # JSON decoded (issue 13: 2.3 → 1.7 ms for 20 rows). A column the table comes to need
@@ -208,16 +219,16 @@ class InboxDecisionView(ApproversOnlyMixin, View):
     decision = "accept"
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        url = safe_next(request, reverse("inbox"))
         try:
             changed = ops.decide_pending(
                 request.user, decided_ids(request), self.decision, request.POST.get("comment", "")
             )
-        except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
+        except ValidationError as exc:  # the comment and ticks come back with the page
+            keep_refused_decision(request, exc, url)
         else:
             messages.success(request, decided_message(self.decision, len(changed)))
-        return HttpResponseRedirect(safe_next(request, reverse("inbox")))
+        return HttpResponseRedirect(url)
 
 
 class InboxBadgeView(ApproversOnlyMixin, View):

@@ -91,7 +91,8 @@ def create_ports(service: EndpointService, ports: Sequence[Port]) -> None:
 
 
 def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "description") -> str:
-    """描述: at most `limit` characters, without < or > (as the provider's API)."""
+    """描述 (or, for `field` "comment", the 审批意见): at most `limit` characters, without < or >
+    (as the provider's API). Errors are keyed by `field`."""
     text = (text if isinstance(text, str) else "").strip()
     errors = []
     if len(text) > limit:
@@ -100,7 +101,11 @@ def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "descript
             % {"max": limit, "count": len(text)}
         )
     if "<" in text or ">" in text:
-        errors.append(_("The description cannot contain < or >."))
+        errors.append(
+            _("The decision comment cannot contain < or >.")  # 审批意见
+            if field == "comment"
+            else _("The description cannot contain < or >.")
+        )
     if errors:
         raise ValidationError({field: errors})
     return text

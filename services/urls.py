@@ -65,7 +65,9 @@ urlpatterns = [
     ),
     path(
         "<uuid:pk>/tags/edit/",
-        TagEditView.as_view(model=EndpointService, success_url_name="services:tags"),
+        TagEditView.as_view(
+            model=EndpointService, success_url_name="services:tags", tab_view=views.ServiceTagsView
+        ),
         name="tag_edit",
     ),
     path("<uuid:pk>/delete/", views.ServiceDeleteView.as_view(), name="delete"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -319,8 +321,11 @@ class ServiceConnectionsView(ServiceView):
             .filter(service=self.object)
             .select_related("project__account")
         )
-        table = ConnectionTable(endpoints, request=self.request, service=self.object)  # paged
-        return {"table": table, "bulk": table.offer_bulk()}
+        decision = refused_decision(self.request)
+        table = ConnectionTable(
+            endpoints, request=self.request, service=self.object, ticked=decision.get("ticked", ())
+        )  # paged
+        return {"table": table, "bulk": table.offer_bulk(), "decision": decision}
 
 
 class ServicePermissionsView(ServiceView):
@@ -515,11 +520,44 @@ def decided_message(decision: str, count: int) -> str:
     }
 
 
+# A refused 接受 / 拒绝 (a 审批意见 with < or >, nothing ticked): what was typed and ticked, kept
+# in the session for the page the POST redirects to, which shows them again, the comment's
+# errors at the comment.
+REFUSED_DECISION = "refused_decision"
+
+
+def keep_refused_decision(request: HttpRequest, error: ValidationError, page_url: str) -> None:
+    """Errors about the comment stay for its field; the others become messages."""
+    errors = {
+        field: [m for e in found for m in ValidationError(e).messages]
+        for field, found in error.update_error_dict({}).items()
+    }
+    at_comment = errors.pop("comment", [])
+    for text in (m for found in errors.values() for m in found):
+        messages.error(request, text)
+    request.session[REFUSED_DECISION] = {
+        "page": urlsplit(page_url).path,
+        "comment": request.POST.get("comment", "")[: 4 * ops.MAX_DECISION_COMMENT],
+        "ticked": [i for i in request.POST.getlist("endpoint") if is_uuid(i)],
+        "errors": at_comment,
+    }
+
+
+def refused_decision(request: HttpRequest) -> dict:
+    """The refused decision kept for this page ({} if none): read once."""
+    kept = request.session.pop(REFUSED_DECISION, None)
+    return kept if kept and kept.get("page") == request.path else {}
+
+
 class ConnectionDecisionView(OperationView):
-    """接受 / 拒绝 one or the ticked connections (S8), with an optional 审批意见 (issue 11)."""
+    """接受 / 拒绝 one or the ticked connections (S8), with an optional 审批意见 (issue 11). A
+    refused one goes back to 连接管理 with the comment and ticks as they were."""
 
     success_url_name = "services:connections"
     decision = "accept"
+
+    def refused(self, error: ValidationError, redirect_url: str) -> None:
+        keep_refused_decision(self.request, error, redirect_url)
 
     def perform(self, pk) -> str:
         changed = ops.decide_connections(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,12 +33,23 @@ class TagsTabMixin:
     tab_template = "ui/tabs/tags.html"
     tags_url_name = ""
     tag_edit_url_name = ""
+    edit_form = None  # a refused edit's form (TagEditView), shown in its row
+
+    def refused_edit(self, form: TagForm) -> HttpResponse:
+        """The tab with the refused edit's row still in edit mode: the value typed, the
+        message at it."""
+        self.edit_form = form
+        return self.render(status=422)
 
     def get_tab_context(self) -> dict:
+        # The tag whose 编辑 was chosen; or whose edit was refused, with what was typed.
+        edit = self.edit_form
         return {
             "tag_list": self.object.tags.all(),
             "form": getattr(self, "form", None) or TagForm(button=_("Add")),
-            "editing": _int(self.request.GET.get("edit")),  # the tag whose 编辑 was chosen
+            "editing": edit.tag_id if edit else _int(self.request.GET.get("edit")),
+            "edit_value": edit["value"].value() if edit else None,
+            "edit_errors": [m for errors in edit.errors.values() for m in errors] if edit else [],
             "predefined_tags": predefined_tags(self.request.user, self.object.project.account_id),
             "max_tags": MAX_TAGS,
             "tag_add_url": reverse(self.tags_url_name, args=[self.object.pk]),
@@ -65,22 +76,49 @@ class TagsTabMixin:
 
 
 class TagEditView(OperationView):
-    """POST: change a tag's value, or delete it (`delete` in the form)."""
+    """POST: change a tag's value, or delete it (`delete` in the form). A refused value is
+    answered with the tags tab (`tab_view`), that row still in edit mode: the value typed
+    and the message at it, nothing saved."""
 
     model = None
+    tab_view = None  # the TagsTabMixin view of the same object
+
+    def post(self, request: HttpRequest, pk) -> HttpResponse:
+        if "delete" in request.POST:
+            return super().post(request, pk)
+        tab = self.tab_view()
+        tab.setup(request, pk=pk)
+        if not tab.can(CHANGE):  # before saying anything about the value
+            raise PermissionDenied
+        form = TagForm(request.POST)
+        form.tag_id = _int(request.POST.get("tag"))
+        if not tab.object.tags.filter(pk=form.tag_id).exists():  # no row to show it in
+            messages.error(request, _("That tag no longer exists."))
+            return HttpResponseRedirect(self.get_redirect_url(pk, succeeded=False))
+        if form.is_valid():
+            try:
+                operations.edit_tag(
+                    request.user,
+                    self.model.objects.all(),
+                    pk,
+                    form.tag_id,
+                    form.cleaned_data["value"],
+                )
+            except ValidationError as exc:
+                apply_errors(exc, form, {}, strip_prefix="tags.0.")
+            else:
+                messages.success(request, _("Tag saved."))
+                return HttpResponseRedirect(self.get_redirect_url(pk, succeeded=True))
+        if form.non_field_errors():  # about no field (the tag deleted meanwhile): at the top
+            for text in form.non_field_errors():
+                messages.error(request, text)
+            return HttpResponseRedirect(self.get_redirect_url(pk, succeeded=False))
+        return tab.refused_edit(form)
 
     def perform(self, pk) -> str:
         tag_id = _int(self.request.POST.get("tag"))
-        if "delete" in self.request.POST:
-            operations.delete_tag(self.request.user, self.model.objects.all(), pk, tag_id)
-            return _("Tag deleted.")
-        form = TagForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
-        operations.edit_tag(
-            self.request.user, self.model.objects.all(), pk, tag_id, form.cleaned_data["value"]
-        )
-        return _("Tag saved.")
+        operations.delete_tag(self.request.user, self.model.objects.all(), pk, tag_id)
+        return _("Tag deleted.")
 
 
 def _int(value) -> int:

@@ -36,16 +36,23 @@ def select_project(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(safe_next(request, reverse("home")))
 
 
-def credentials(
-    request: HttpRequest, new_key=None, secret: str = "", form=None, status: int = 200
-) -> HttpResponse:
-    """我的凭证 (T4): account name and ID, the project ID of each region, the access keys."""
+# The key just created, kept in the session for the one page that shows its secret: the POST
+# redirects (post/redirect/get), so a reload neither creates another key nor shows it again.
+NEW_ACCESS_KEY = "new_access_key"
+
+
+def credentials(request: HttpRequest, form=None, status: int = 200) -> HttpResponse:
+    """我的凭证 (T4): account name and ID, the project ID of each region, the access keys; the
+    secret of a key just created, this once."""
     projects = (
         Project.objects.restrict(request.user, VIEW)
         .filter(account_id=request.user.account_id)
         .select_related("region")
     )
     keys = AccessKey.objects.restrict(request.user, VIEW).filter(user=request.user)
+    new_pk = request.session.pop(NEW_ACCESS_KEY, None)
+    new_key = keys.filter(pk=new_pk).first() if new_pk is not None else None
+    secret = new_key.secret if new_key else ""
     response = render(
         request,
         "tenancy/credentials.html",
@@ -67,17 +74,18 @@ def credentials(
 
 @require_POST
 def create_access_key(request: HttpRequest) -> HttpResponse:
-    """Create a key for yourself; the page that answers shows its secret, once."""
+    """Create a key for yourself, then redirect to 我的凭证, which shows its secret once."""
     form = AccessKeyForm(request.POST, auto_id="key-%s")
     if not form.is_valid():  # a NUL byte, too long: said at the field
         return credentials(request, form=form, status=422)
     try:
-        key, secret = operations.create_access_key(request.user, form.cleaned_data["description"])
+        key, _secret = operations.create_access_key(request.user, form.cleaned_data["description"])
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
         return redirect("credentials")
-    return credentials(request, new_key=key, secret=secret, status=201)
+    request.session[NEW_ACCESS_KEY] = key.pk  # the pk only: the secret stays encrypted
+    return HttpResponseRedirect(reverse("credentials") + "#access-keys")
 
 
 class AccessKeyStatusView(OperationView):

@@ -146,13 +146,14 @@ class RowCheckBoxColumn(tables.CheckBoxColumn):
         select_all = {"aria-label": gettext_lazy("Select all"), "data-select-all": name}
         super().__init__(attrs={"th__input": select_all}, **kwargs)
 
-    def render(self, value, bound_column, record):
+    def render(self, value, bound_column, record, table):
         return cell_html(
-            '<input type="checkbox" name="{}" value="{}" form="{}" aria-label="{}" />',
+            '<input type="checkbox" name="{}" value="{}" form="{}" aria-label="{}"{} />',
             self.input_name,
             value,
             self.form,
             self.label(record),
+            mark_safe(" checked") if str(value) in getattr(table, "ticked", ()) else "",
         )
 
 
@@ -399,6 +400,12 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-hover align-middle mb-0"}
         template_name = "ui/table.html"
         per_page = PER_PAGE
+
+    def __init__(self, *args, ticked=(), **kwargs):
+        """`ticked`: the rows whose tick box shows ticked (their pks), as they were when a
+        bulk action was refused, so the user need not tick them again."""
+        self.ticked = frozenset(map(str, ticked))
+        super().__init__(*args, **kwargs)
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         """Every page of every table, whoever configures it (RequestConfig reads ?per_page= as

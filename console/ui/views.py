@@ -179,13 +179,18 @@ class OperationView(View):
     def get_redirect_url(self, pk, succeeded: bool) -> str:
         return safe_next(self.request, resolve_url(self.success_url_name, pk))
 
+    def refused(self, error: ValidationError, redirect_url: str) -> None:
+        """Say why the operation was refused, before redirecting to `redirect_url`."""
+        for text in error.messages:
+            messages.error(self.request, text)
+
     def post(self, request: HttpRequest, pk) -> HttpResponse:
         try:
             message = self.perform(pk)
         except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
-            return HttpResponseRedirect(self.get_redirect_url(pk, succeeded=False))
+            url = self.get_redirect_url(pk, succeeded=False)
+            self.refused(exc, url)
+            return HttpResponseRedirect(url)
         messages.success(request, message)
         return HttpResponseRedirect(self.get_redirect_url(pk, succeeded=True))
 

@@ -30,8 +30,9 @@ def test_admin_adds_a_subscription_and_sees_the_secret_once(login, web):
             "emails": "a@example.com, b@example.com",
             "events": ["requested", "accepted"],
         },
+        follow=True,
     )
-    assert page.status_code == 201 and page["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     secret = page.context["new_secret"]
     assert secret and secret in page.content.decode()
     subscription = Subscription.objects.get()
@@ -65,7 +66,7 @@ def test_refused_urls_are_named_at_the_field_and_nothing_is_saved(login, web, ur
 def test_loopback_is_accepted_when_allowed(login, web, settings):
     settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     page = login("a-admin").post(tab(web), {"url": "http://127.0.0.1:9000/hook", "events": EVENTS})
-    assert page.status_code == 201 and Subscription.objects.count() == 1
+    assert page.status_code == 302 and Subscription.objects.count() == 1
 
 
 def test_private_addresses_are_allowed_and_the_own_host_is_refused(settings):
@@ -121,7 +122,7 @@ def test_consumer_manages_the_tab_of_its_endpoint(login, pending):
     page = client.post(
         tab(pending), {"emails": "dev@example.org", "events": ["accepted", "rejected"]}
     )
-    assert page.status_code == 201
+    assert page.status_code == 302 and page["Location"] == tab(pending)
     assert Subscription.objects.get().endpoint == pending
 
 
@@ -170,9 +171,69 @@ def test_the_tab_runs_a_fixed_number_of_queries(login, web, receiver, subscribe,
     subscribe("a-admin", web, url=hook.url, emails=["ops@example.com"])
     event(pending, "requested")
     few = queries(client, tab(web))
-    for _ in range(3):
-        subscribe("a-admin", web, url=hook.url)
+    for events in (["accepted"], ["rejected"], ["deleted"]):  # the same twice is refused
+        subscribe("a-admin", web, url=hook.url, events=events)
     for kind in ("accepted", "rejected", "deleted"):
         event(pending, kind)
     assert Delivery.objects.count() > 5
     assert queries(client, tab(web)) == few
+
+
+@pytest.mark.parametrize("side", ["web", "pending"])
+def test_a_reload_after_adding_a_subscription_adds_nothing_and_hides_the_secret(
+    login, request, side
+):
+    """Post/redirect/get on a service's and an endpoint's tab: the POST redirects to the tab,
+    which shows the signing secret once; reloading the tab shows it no more, adds nothing."""
+    owner = request.getfixturevalue(side)
+    client = login("a-admin" if side == "web" else "b-admin")
+    data = {"url": "https://hooks.example.com/vpcep", "events": ["accepted", "rejected"]}
+    response = client.post(tab(owner), data)
+    assert response.status_code == 302 and response["Location"] == tab(owner)
+    subscription = Subscription.objects.get()
+    secret = decrypt(subscription.secret_encrypted)
+    shown = client.get(tab(owner))
+    assert secret in shown.content.decode() and shown["Cache-Control"] == "no-store"
+    assert "订阅已添加。" in shown.content.decode()
+    reloaded = client.get(tab(owner))
+    assert secret not in reloaded.content.decode()
+    assert 'data-testid="new-secret"' not in reloaded.content.decode()
+    assert "hooks.example.com/vpcep" in reloaded.content.decode()
+    assert Subscription.objects.count() == 1
+
+
+DUPLICATE = "该订阅已存在：回调地址、邮箱和事件都相同。"
+
+
+def test_the_same_subscription_twice_is_refused_at_the_field(login, web):
+    client = login("a-admin")
+    data = {
+        "url": "https://hooks.example.com/vpcep",
+        "emails": "a@example.com, b@example.com",
+        "events": ["requested", "accepted"],
+    }
+    assert client.post(tab(web), data).status_code == 302
+    # The same channels and events again, the addresses in another order and case.
+    again = {**data, "emails": "B@example.com\na@example.com", "events": ["accepted", "requested"]}
+    page = client.post(tab(web), again)
+    assert page.status_code == 422
+    assert page.context["form"].errors["url"] == [DUPLICATE]
+    assert DUPLICATE in page.content.decode()
+    assert 'value="https://hooks.example.com/vpcep"' in page.content.decode()  # kept
+    assert Subscription.objects.count() == 1
+    # Emails only: said at the email field.
+    assert client.post(tab(web), {"emails": "ops@example.com", "events": EVENTS}).status_code == 302
+    page = client.post(tab(web), {"emails": "ops@example.com", "events": EVENTS})
+    assert page.context["form"].errors["emails"] == [DUPLICATE]
+    assert Subscription.objects.count() == 2
+
+
+def test_another_event_or_channel_is_another_subscription(login, web, pending):
+    client = login("a-admin")
+    data = {"url": "https://hooks.example.com/vpcep", "events": ["requested"]}
+    assert client.post(tab(web), data).status_code == 302
+    assert client.post(tab(web), {**data, "events": ["accepted"]}).status_code == 302
+    assert client.post(tab(web), {**data, "emails": "a@example.com"}).status_code == 302
+    # The consumer's endpoint may send to the same URL: another side, another subscription.
+    assert login("b-admin").post(tab(pending), data).status_code == 302
+    assert Subscription.objects.count() == 4

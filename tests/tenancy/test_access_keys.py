@@ -19,8 +19,8 @@ def user(name):
 
 def test_the_secret_is_shown_once_and_kept_encrypted(login):
     client = login("a-member")
-    response = client.post(reverse("access_key_create"), {"description": "ci"})
-    assert response.status_code == 201 and response["Cache-Control"] == "no-store"
+    response = client.post(reverse("access_key_create"), {"description": "ci"}, follow=True)
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     secret = re.search(r'data-testid="secret">([A-Za-z0-9]{40})<', response.content.decode()).group(
         1
     )
@@ -75,8 +75,36 @@ def test_nobody_touches_another_users_key(login, demo_data):
 
 
 def test_the_secret_is_not_in_the_page_title(login):
-    response = login("a-admin").post(reverse("access_key_create"))
+    response = login("a-admin").post(reverse("access_key_create"), follow=True)
     page = response.content.decode()
     secret = re.search(r'data-testid="secret">([A-Za-z0-9]{40})<', page).group(1)
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert secret not in title and page.count(secret) == 1
+
+
+def test_a_reload_after_creating_a_key_creates_no_other_and_hides_the_secret(login):
+    """Post/redirect/get: the POST answers with a redirect; the page it leads to shows the
+    secret once; reloading that page (a GET) shows it no more and creates nothing."""
+    client = login("a-member")
+    response = client.post(reverse("access_key_create"), {"description": "ci"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("credentials") + "#access-keys"
+    key = AccessKey.objects.get(user__username="a-member")
+    shown = client.get(reverse("credentials"))
+    page = shown.content.decode()
+    assert 'data-testid="new-secret"' in page and key.secret in page
+    assert shown["Cache-Control"] == "no-store"
+    reloaded = client.get(reverse("credentials"))
+    page = reloaded.content.decode()
+    assert 'data-testid="new-secret"' not in page and key.secret not in page
+    assert key.access_key_id in page  # the key is listed, without its secret
+    assert AccessKey.objects.filter(user__username="a-member").count() == 1
+    assert AuditRecord.objects.filter(action="access_key.create").count() == 1
+
+
+def test_a_refused_key_description_is_answered_with_the_form_and_no_redirect(login):
+    client = login("a-member")
+    response = client.post(reverse("access_key_create"), {"description": "x" * 1000})
+    assert response.status_code == 422 and response.context["form"].errors["description"]
+    assert 'data-testid="new-secret"' not in response.content.decode()
+    assert not AccessKey.objects.filter(user__username="a-member").exists()
