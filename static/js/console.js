@@ -72,11 +72,17 @@
     var value = elt && elt.name === "_action" ? elt.value || "" : "";
     var match = /^(add|remove)_([\w-]+?)(?:-(\d+))?$/.exec(value);
     rowAction = match && (match[1] === "add") === (match[3] === undefined)
-      ? { rows: match[2], index: match[3] === undefined ? -1 : parseInt(match[3], 10) }
+      ? {
+          rows: match[2],
+          index: match[3] === undefined ? -1 : parseInt(match[3], 10),
+          xhr: event.detail.xhr,
+        }
       : null;
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!rowAction) return;
+  // Only the settle of that very request: another one (the inbox badge's, loaded with the
+  // page) may settle first, and moving focus then would lose it to the swap that follows.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!rowAction || (rowAction.xhr && event.detail.xhr !== rowAction.xhr)) return;
     var action = rowAction;
     rowAction = null;
     focusAfterRowAction(action);
