@@ -128,7 +128,7 @@ class EndpointCreateView(CreateInProjectMixin, View):
         elif action == "add_tag":
             data = add_formset_row(data, "tags", MAX_TAGS)
         elif action.startswith("remove_tag-"):
-            data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS)
+            data = remove_formset_row(data, "tags", row_index(action), self.TAG_FIELDS, keep=0)
         elif action == "clear":  # 清除: the cloud services' type filter and name search
             data = data.copy()
             data["service_type"] = data["q"] = ""

@@ -93,7 +93,7 @@ def with_row_action(data, action: str):
     if action == "add_tag":
         return add_formset_row(data, "tags", MAX_TAGS)
     if action.startswith("remove_tag-"):
-        return remove_formset_row(data, "tags", row_index(action), TAG_FIELDS)
+        return remove_formset_row(data, "tags", row_index(action), TAG_FIELDS, keep=0)
     return data
 
 

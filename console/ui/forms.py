@@ -45,11 +45,14 @@ def add_formset_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
     return data
 
 
-def remove_formset_row(data: QueryDict, prefix: str, index: int, fields: list[str]) -> QueryDict:
-    """The same POST data without row `index` of formset `prefix` (later rows move up)."""
+def remove_formset_row(
+    data: QueryDict, prefix: str, index: int, fields: list[str], keep: int = 1
+) -> QueryDict:
+    """The same POST data without row `index` of formset `prefix` (later rows move up); never
+    fewer than `keep` rows (a service needs a port mapping; tags may all go)."""
     data = data.copy()
     total = _total(data, prefix, 1000)
-    if not 0 <= index < total or total <= 1:
+    if not 0 <= index < total or total <= keep:
         return data
     for row in range(index, total - 1):
         for field in fields:

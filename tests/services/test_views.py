@@ -471,3 +471,21 @@ def test_the_help_page_explains_statuses_and_peering(login):
     assert "表示终端节点服务创建成功，可接受终端节点的连接。" in page
     assert "表示终端节点要连接的终端节点服务开启了连接审批功能，正等待终端节点服务的审批。" in page
     assert 'id="peering-comparison"' in page
+
+
+def test_the_only_tag_row_can_be_deleted_but_not_the_only_port_mapping(login, a_network):
+    """删除 on the one tag row removes it (a service needs no tag: the button was dead), while
+    the one port mapping stays (a service needs one)."""
+    client = login("a-admin")
+    one_port = {
+        "ports-TOTAL_FORMS": "1",
+        "ports-1-protocol": None,
+        "ports-1-service_port": None,
+        "ports-1-terminal_port": None,
+    }
+    data = {k: v for k, v in form_data(a_network, **one_port).items() if v is not None}
+    page = client.post(reverse("services:create"), {**data, "_action": "remove_tag-0"})
+    assert page.context["tags"].total_form_count() == 0
+    assert EndpointService.objects.filter(name="shop").count() == 0  # nothing created
+    page = client.post(reverse("services:create"), {**data, "_action": "remove_port-0"})
+    assert page.context["ports"].total_form_count() == 1
