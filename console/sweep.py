@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from django.db import DatabaseError, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from console.registry import registry
@@ -129,8 +130,15 @@ def failing_tasks(**only) -> Counter:
 
 def tries_left(task, pk) -> int:
     """How many more times the sweep will give `task(pk)` to a worker should this run fail by
-    itself: a task can end its row in 失败 on its last try instead (endpoints/tasks.py)."""
-    failed = failing_tasks(task_path=task.module_path)[(task.module_path, str(pk))]
+    itself: a task can end its row in 失败 on its last try instead (endpoints/tasks.py). Only
+    the database backend keeps the results this counts: with another there is no retry to
+    wait for, so none is left. A database that cannot answer this counts as one more try."""
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return 0
+    try:
+        failed = failing_tasks(task_path=task.module_path)[(task.module_path, str(pk))]
+    except DatabaseError:
+        return 1
     return max(GIVE_UP_AFTER - failed - 1, 0)
 
 

@@ -17,7 +17,9 @@ class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
     test's one connection (Django passes it over): two requests at once, as a browser makes
     them, then interleave statements on it ("bad parameter or other API misuse", a 500 in a
     browser test). Requests take turns there; on PostgreSQL each thread has its own connection
-    and nothing changes. Connections stay persistent: the lock is per request, not per socket."""
+    and nothing changes. Connections stay persistent: the lock is per request, not per socket.
+    The test's own thread does not take the lock: a test should read the database only once
+    the page it waits for has answered."""
 
     turn = threading.Lock()
 

@@ -277,6 +277,16 @@ def test_a_database_error_on_the_last_try_ends_in_failed(queue, web, monkeypatch
     assert DBTaskResult.objects.filter(status="FAILED").count() == GIVE_UP_AFTER - 1
 
 
+def test_without_the_database_queue_a_database_error_fails_the_endpoint_at_once(web, monkeypatch):
+    """Another task backend keeps no results, so the sweep has no retry to give: 失败 with
+    its reason at once, not 创建中 for ever (review)."""
+    endpoint = creating_endpoint(web)
+    monkeypatch.setattr("endpoints.tasks.provision", locked_database)
+    assert provision_endpoint.call(str(endpoint.pk)) == EndpointStatus.FAILED
+    endpoint.refresh_from_db()
+    assert endpoint.status == EndpointStatus.FAILED and endpoint.node_ip is None
+
+
 def test_a_row_left_without_a_task_is_picked_up(queue, web, capsys):
     """A web process died between its commit and its enqueue: 删除中, and no task."""
     app = EndpointService.objects.get(name="app")

@@ -71,13 +71,14 @@
     var elt = event.detail.elt;
     var value = elt && elt.name === "_action" ? elt.value || "" : "";
     var match = /^(add|remove)_([\w-]+?)(?:-(\d+))?$/.exec(value);
-    rowAction = match && (match[1] === "add") === (match[3] === undefined)
-      ? {
-          rows: match[2],
-          index: match[3] === undefined ? -1 : parseInt(match[3], 10),
-          xhr: event.detail.xhr,
-        }
-      : null;
+    // Only a row button sets it: another request starting meanwhile (a badge's poll) must
+    // not clear the row request's focus target before that request settles.
+    if (!match || (match[1] === "add") !== (match[3] === undefined)) return;
+    rowAction = {
+      rows: match[2],
+      index: match[3] === undefined ? -1 : parseInt(match[3], 10),
+      xhr: event.detail.xhr,
+    };
   });
   // Only the settle of that very request: another one (the inbox badge's, loaded with the
   // page) may settle first, and moving focus then would lose it to the swap that follows.
