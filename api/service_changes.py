@@ -93,14 +93,15 @@ class ConnectionsDescriptionView(ApiView):
                 raise ApiError(
                     400, INVALID, _("connections[%(row)d].description is required.") % {"row": row}
                 )
-            if str(uuid.UUID(entry["id"])) in seen:
+            connection = str(uuid.UUID(entry["id"]))  # one spelling of each ID
+            if connection in seen:
                 raise ApiError(
                     400,
                     INVALID,
                     _("connections[%(row)d].id: the same connection is listed twice.")
                     % {"row": row},
                 )
-            seen.add(str(uuid.UUID(entry["id"])))
+            seen.add(connection)
         service = _decidable_service(request, self.project, service_id)
         endpoints = service_ops.describe_connections(
             request.user, service.pk, {e["id"]: e.get("description", "") for e in entries}

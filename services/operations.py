@@ -90,9 +90,11 @@ def create_ports(service: EndpointService, ports: Sequence[Port]) -> None:
     )
 
 
-def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "description") -> str:
-    """描述 (or, for `field` "comment", the 审批意见): at most `limit` characters, without < or >
-    (as the provider's API). Errors are keyed by `field`."""
+def clean_description(
+    text, limit: int = MAX_DESCRIPTION, field: str = "description", no_angles: str = ""
+) -> str:
+    """描述: at most `limit` characters, without < or > (as the provider's API). Errors are
+    keyed by `field`; `no_angles` names another text that follows the same rule."""
     text = (text if isinstance(text, str) else "").strip()
     errors = []
     if len(text) > limit:
@@ -101,11 +103,7 @@ def clean_description(text, limit: int = MAX_DESCRIPTION, field: str = "descript
             % {"max": limit, "count": len(text)}
         )
     if "<" in text or ">" in text:
-        errors.append(
-            _("The decision comment cannot contain < or >.")  # 审批意见
-            if field == "comment"
-            else _("The description cannot contain < or >.")
-        )
+        errors.append(no_angles or _("The description cannot contain < or >."))
     if errors:
         raise ValidationError({field: errors})
     return text
@@ -530,7 +528,12 @@ def decide_connections(
     ids = {str(i) for i in endpoint_ids}
     with transaction.atomic():
         service = _locked_service(user, service_id, APPROVE, available=True)
-        comment = clean_description(comment, MAX_DECISION_COMMENT, field="comment")
+        comment = clean_description(
+            comment,
+            MAX_DECISION_COMMENT,
+            field="comment",
+            no_angles=_("The decision comment cannot contain < or >."),  # 审批意见
+        )
         if not ids:
             raise ValidationError(_("Tick at least one connection."))
         endpoints = _locked_connections(user, service, ids) if all(map(is_uuid, ids)) else []

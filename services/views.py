@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -528,10 +528,11 @@ REFUSED_DECISION = "refused_decision"
 
 def keep_refused_decision(request: HttpRequest, error: ValidationError, page_url: str) -> None:
     """Errors about the comment stay for its field; the others become messages."""
-    errors = {
-        field: [m for e in found for m in ValidationError(e).messages]
-        for field, found in error.update_error_dict({}).items()
-    }
+    errors = (
+        dict(error.message_dict)
+        if hasattr(error, "error_dict")
+        else {NON_FIELD_ERRORS: error.messages}
+    )
     at_comment = errors.pop("comment", [])
     for text in (m for found in errors.values() for m in found):
         messages.error(request, text)

@@ -42,6 +42,17 @@ def waiting(web):
     return web.endpoints.get(status=EndpointStatus.PENDING), connect(web)
 
 
+def assert_refused_at_the_comment(page: str, field_id: str, typed: str) -> None:
+    """The typed comment is back in its field, marked, with the message under it and only
+    there (not also at the top), never the description's wording."""
+    field = comment_input(page, field_id)
+    assert f'value="{typed}"' in field and "is-invalid" in field
+    error = re.search(rf'id="{field_id}-error"[^>]*>([^<]*)<', page).group(1)
+    assert html.unescape(error).strip() == AT_COMMENT
+    assert WRONG_FIELD not in html.unescape(page)
+    assert html.unescape(page).count(AT_COMMENT) == 1
+
+
 @pytest.mark.parametrize("decision", ["accept", "reject"])
 def test_connections_tab_keeps_the_comment_and_ticks_and_names_the_comment(
     login, web, waiting, decision
@@ -56,12 +67,7 @@ def test_connections_tab_keeps_the_comment_and_ticks_and_names_the_comment(
     )
     assert response.redirect_chain[-1][0] == tab
     page = text(response)
-    field = comment_input(page, "decision-comment")
-    assert 'value="VPC &lt;10.0.0.0/8&gt;"' in field and "is-invalid" in field
-    error = re.search(r'id="decision-comment-error"[^>]*>([^<]*)<', page).group(1)
-    assert html.unescape(error).strip() == AT_COMMENT
-    assert WRONG_FIELD not in html.unescape(page)
-    assert html.unescape(page).count(AT_COMMENT) == 1  # at the field, not also at the top
+    assert_refused_at_the_comment(page, "decision-comment", "VPC &lt;10.0.0.0/8&gt;")
     assert is_ticked(page, first) and not is_ticked(page, second)
     assert statuses(first, second) == ["pendingAcceptance", "pendingAcceptance"]
     assert not AuditRecord.objects.filter(action__startswith="endpoint.").exists()
@@ -111,12 +117,7 @@ def test_inbox_keeps_the_comment_and_ticks_and_names_the_comment(login, web, wai
     )
     assert response.redirect_chain[-1][0] == inbox  # its filter kept
     page = text(response)
-    field = comment_input(page, "inbox-comment")
-    assert 'value="a &gt; b"' in field and "is-invalid" in field
-    error = re.search(r'id="inbox-comment-error"[^>]*>([^<]*)<', page).group(1)
-    assert html.unescape(error).strip() == AT_COMMENT
-    assert WRONG_FIELD not in html.unescape(page)
-    assert html.unescape(page).count(AT_COMMENT) == 1
+    assert_refused_at_the_comment(page, "inbox-comment", "a &gt; b")
     assert is_ticked(page, first) and is_ticked(page, second)
     assert statuses(first, second) == ["pendingAcceptance", "pendingAcceptance"]
     again = text(client.get(inbox))
